@@ -1,0 +1,275 @@
+// Ingest orchestration: discover → scan (hash, lines) → detect → parse (in DuckDB) → account.
+// Each source is ingested in its own transaction, so an interrupted run leaves no half source behind and the
+// next run completes it. Files already ingested (same path and sha256) are skipped: ingest is idempotent.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fromRoot } from '../lib/paths.js';
+import { Fingerprinter } from '../lib/secrets.js';
+import { fill, lit, statements } from '../lib/sql.js';
+import { detect, type Detection } from './detect.js';
+import { discover, type InputFile } from './discover.js';
+import { scanFile, type ScanResult } from './scan.js';
+import { sanitizedCopy } from './sanitize.js';
+import type { Store } from './store.js';
+import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './proxy/nginx-format.js';
+import { nginxAccessSql } from './proxy/nginx-access.js';
+import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
+import { ingestGitRepo } from './git/history.js';
+
+export interface IngestOptions {
+  tz: string;                   // zone for unzoned stamps (default UTC)
+  format?: string;              // force a format for every file
+  fingerprintKey?: string;
+  snapshotTime?: string;        // for docker inspect dumps without a time of their own
+  git?: string[];               // extra git repositories or bundles
+  progress?: (msg: string) => void;
+}
+
+export interface SourceSummary {
+  source_id: number;
+  path: string;
+  kind: string;
+  format: string;
+  status: string;
+  total_lines: number;
+  parsed_lines: number;
+  rejected_lines: number;
+  first_ts: string | null;
+  last_ts: string | null;
+  tz: string;
+  note: string | null;
+}
+
+export interface IngestResult {
+  sources: SourceSummary[];
+  skipped: { path: string; reason: string }[];
+  problems: { path: string; reason: string }[];
+}
+
+const sqlFile = (...p: string[]): string => readFileSync(fromRoot('ingest', ...p), 'utf8');
+
+/** Per line-based format: the SQL scripts run after raw_lines is loaded. */
+function scriptsFor(det: Detection, sourceId: number): string[] {
+  const gw = (wrapper: string): string[] => [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', wrapper), sqlFile('gateway', 'console.sql'), sqlFile('gateway', 'events.sql')];
+  switch (det.format) {
+    case 'docker-json-file': return gw('docker-json-file.sql');
+    case 'docker-logs': return gw('docker-logs.sql');
+    case 'journald': return gw('journald.sql');
+    case 'tslog': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'tslog.sql'), sqlFile('gateway', 'events.sql')];
+    case 'openclaw-logs': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'openclaw-logs.sql'), sqlFile('gateway', 'events.sql')];
+    case 'config-audit': return [sqlFile('config-audit.sql')];
+    case 'nginx-error': return [sqlFile('proxy', 'nginx-error.sql')];
+    case 'caddy-json': return [sqlFile('proxy', 'caddy.sql')];
+    case 'traefik-clf': return [sqlFile('proxy', 'traefik-clf.sql')];
+    case 'traefik-json': return [sqlFile('proxy', 'traefik-json.sql')];
+    case 'haproxy': return [sqlFile('proxy', 'haproxy.sql')];
+    case 'envoy': return [sqlFile('proxy', 'envoy.sql')];
+    case 'docker-events-json': return [sqlFile('docker', 'events-json.sql')];
+    case 'docker-events-text': return [sqlFile('docker', 'events-text.sql')];
+    default:
+      if (det.nginx) return [nginxAccessSql(det.nginx, sourceId)];
+      return [];
+  }
+}
+
+/** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
+const TIMED_TABLES = ['gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'docker_events'];
+
+async function loadRawLines(store: Store, path: string, scan: ScanResult): Promise<void> {
+  const maxLine = Math.max(2 * 1024 * 1024, scan.longestLine + 1024);
+  await store.run(`CREATE OR REPLACE TEMP TABLE raw_lines AS
+    SELECT line FROM read_csv(${lit(path)}, columns={'line': 'VARCHAR'}, delim=E'\\x01\\x02\\x03\\x04', quote='', escape='',
+      header=false, auto_detect=false, strict_mode=false, null_padding=true, max_line_size=${maxLine},
+      compression=${lit(scan.gzip ? 'gzip' : 'none')})`);
+}
+
+function containerFromPath(path: string): string {
+  const m = /([0-9a-f]{64})-json\.log/.exec(path);
+  return m ? lit(m[1].slice(0, 12)) : 'NULL';
+}
+
+async function account(store: Store, sourceId: number, scan: ScanResult, tz: string, structured?: StructuredCount): Promise<{ parsed: number; rejected: number; blank: number; lost: number }> {
+  const rej = structured ? structured.rejected : Number((await store.one<{ n: string }>(`SELECT count(*) AS n FROM rejects WHERE source_id = ${sourceId}`))!.n);
+  let blank = 0;
+  let lost = 0;
+  if (!structured) {
+    const r = await store.one<{ n: string; b: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE line IS NULL OR trim(line, chr(13)) = '') AS b FROM raw_lines`);
+    blank = Number(r!.b);
+    lost = scan.lines - Number(r!.n);
+  }
+  const parsed = scan.lines - rej - Math.max(lost, 0);
+  const union = TIMED_TABLES.map((t) => `SELECT ts, tz_assumed FROM ${t} WHERE source_id = ${sourceId}`.replace('tz_assumed FROM docker_events', 'false AS tz_assumed FROM docker_events').replace('tz_assumed FROM config_audit', 'false AS tz_assumed FROM config_audit')).join(' UNION ALL ');
+  await store.run(`UPDATE sources SET
+      parsed_lines = ${parsed}, rejected_lines = ${rej}, blank_lines = ${blank},
+      first_ts = (SELECT min(ts) FROM (${union})), last_ts = (SELECT max(ts) FROM (${union})),
+      tz = (SELECT CASE WHEN count(ts) = 0 THEN 'none'
+                        WHEN bool_and(NOT coalesce(tz_assumed, false)) THEN 'stated'
+                        WHEN bool_and(coalesce(tz_assumed, false)) THEN ${lit(`assumed:${tz}`)}
+                        ELSE ${lit(`mixed:${tz}`)} END FROM (${union}))
+    WHERE source_id = ${sourceId}`);
+  return { parsed, rejected: rej, blank, lost };
+}
+
+export async function collectNginxFormats(files: InputFile[]): Promise<CompiledFormat[]> {
+  const declared: CompiledFormat[] = [];
+  for (const f of files) {
+    if (!/\.conf$|nginx/i.test(f.path)) continue;
+    try {
+      const st = (await import('node:fs')).statSync(f.path);
+      if (st.size > 4 * 1024 * 1024) continue;
+      const text = readFileSync(f.path, 'utf8');
+      if (!/\blog_format\b/.test(text)) continue;
+      for (const lf of parseLogFormats(text, f.path)) declared.push(compileFormat(lf));
+    } catch {
+      /* unreadable files are reported by the main loop */
+    }
+  }
+  return [...declared, ...BUILTIN_FORMATS.map(compileFormat)];
+}
+
+export async function ingest(store: Store, paths: string[], opts: IngestOptions): Promise<IngestResult> {
+  const progress = opts.progress ?? (() => {});
+  const found = discover(paths);
+  const nginxFormats = await collectNginxFormats(found.files);
+  const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
+  const result: IngestResult = { sources: [], skipped: [], problems: [...found.problems] };
+  const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
+  try {
+    for (const p of found.problems) await recordProblem(store, p.path, p.reason);
+    for (const file of found.files) {
+      const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress);
+      if (summary) result.sources.push(summary);
+    }
+    for (const repo of [...found.gitRepos, ...(opts.git ?? [])]) {
+      progress(`git history ${repo}`);
+      const summary = await ingestGitRepo(store, repo, fingerprinter, workDir);
+      if (summary) result.sources.push(summary);
+    }
+    await store.run('CHECKPOINT');
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprinter> {
+  if (key) return Fingerprinter.fromOption(key);
+  const env = process.env.CLAWTRAIL_FINGERPRINT_KEY;
+  if (env) return Fingerprinter.fromOption(env);
+  const row = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key'`);
+  if (row) return Fingerprinter.fromOption(row.value);
+  const fresh = (await import('node:crypto')).randomBytes(24).toString('base64url');
+  await store.run(`INSERT INTO case_meta VALUES ('fingerprint_key', ${lit(fresh)})`);
+  return Fingerprinter.fromOption(fresh);
+}
+
+async function nextSourceId(store: Store): Promise<number> {
+  return Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
+}
+
+async function recordProblem(store: Store, path: string, reason: string): Promise<void> {
+  const dup = await store.one(`SELECT 1 FROM sources WHERE path = ${lit(path)} AND status = 'error' AND note = ${lit(reason)}`);
+  if (dup) return;
+  const id = await nextSourceId(store);
+  await store.run(`INSERT INTO sources (source_id, path, kind, format, status, note, total_lines, parsed_lines, rejected_lines, ingested_at)
+    VALUES (${id}, ${lit(path)}, 'unknown', 'unreadable', 'error', ${lit(reason)}, 0, 0, 0, now())`);
+}
+
+async function ingestFile(
+  store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
+  workDir: string, result: IngestResult, progress: (m: string) => void,
+): Promise<SourceSummary | undefined> {
+  let scan: ScanResult;
+  try {
+    scan = await scanFile(file.path);
+  } catch (err) {
+    const reason = `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    result.problems.push({ path: file.path, reason });
+    await recordProblem(store, file.path, reason);
+    return undefined;
+  }
+  const already = await store.one<{ source_id: string; path: string }>(
+    `SELECT source_id, path FROM sources WHERE sha256 = ${lit(scan.sha256)} AND status <> 'error' ORDER BY source_id LIMIT 1`);
+  if (already) {
+    const reason = already.path === file.path ? 'already ingested (same path and sha256)' : `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
+    result.skipped.push({ path: file.path, reason });
+    if (already.path !== file.path && !(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
+      const id = await nextSourceId(store);
+      await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, status, note, ingested_at)
+        SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.source_id}`);
+    }
+    return undefined;
+  }
+
+  let det: Detection;
+  try {
+    det = detect(file.path, scan.sample, nginxFormats, opts.format);
+  } catch (err) {
+    throw new Error(`${file.path}: ${(err as Error).message}`);
+  }
+  if (det.kind === 'git-bundle') {
+    progress(`git bundle ${file.path}`);
+    return ingestGitRepo(store, file.path, fingerprinter, workDir);
+  }
+  const sourceId = await nextSourceId(store);
+  progress(`${file.path}: ${det.format}`);
+  await store.run('BEGIN TRANSACTION');
+  try {
+    await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, ingested_at)
+      VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
+              ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, 0, 0, 'ok', now())`);
+    const notes: string[] = [];
+    if (scan.gzipError) notes.push(scan.gzipError);
+    let status = scan.gzipError ? 'partial' : 'ok';
+
+    if (det.kind === 'unknown') {
+      status = 'unknown-format';
+      notes.push(det.why ?? 'no known format');
+      // Nothing is silently dropped: an unknown file's lines are all counted as rejected, with its first lines cited.
+      await store.run(`UPDATE sources SET parsed_lines = 0, rejected_lines = ${scan.lines} WHERE source_id = ${sourceId}`);
+      for (const [i, l] of scan.sample.slice(0, 5).entries()) {
+        await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l)}))`);
+      }
+    } else if (STRUCTURED_KINDS.has(det.kind)) {
+      const lines = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
+      const acc = await account(store, sourceId, scan, opts.tz, lines);
+      if (acc.rejected > 0) status = 'partial';
+    } else {
+      let readPath = file.path;
+      let readScan = scan;
+      if (!scan.validUtf8 || scan.hasNul || scan.gzipError) {
+        // DuckDB's reader stops on invalid UTF-8 and NUL: read a sanitised copy whose line numbers match the original.
+        const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`));
+        readPath = copy.path;
+        readScan = { ...scan, gzip: false, longestLine: copy.longestLine };
+        notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
+      }
+      await loadRawLines(store, readPath, readScan);
+      // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
+      const rowbase = Number((await store.one<{ b: string | null }>(`SELECT coalesce(min(rowid), 0) - 1 AS b FROM raw_lines`))!.b);
+      for (const script of scriptsFor(det, sourceId)) {
+        const sql = fill(script, { source_id: sourceId, container: containerFromPath(file.path), tz: lit(opts.tz), rowbase });
+        for (const stmt of statements(sql)) await store.run(stmt);
+      }
+      const acc = await account(store, sourceId, scan, opts.tz);
+      if (acc.lost !== 0) {
+        notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);
+        status = 'partial';
+      }
+      if (acc.rejected > 0) status = 'partial';
+    }
+    await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
+    await store.run('COMMIT');
+  } catch (err) {
+    await store.run('ROLLBACK');
+    const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;
+    result.problems.push({ path: file.path, reason });
+    await recordProblem(store, file.path, reason);
+    return undefined;
+  }
+  return (await store.one<SourceSummary>(`SELECT source_id, path, kind, format, status, total_lines::INTEGER AS total_lines,
+      parsed_lines::INTEGER AS parsed_lines, rejected_lines::INTEGER AS rejected_lines, strftime(first_ts, '%Y-%m-%dT%H:%M:%SZ') AS first_ts,
+      strftime(last_ts, '%Y-%m-%dT%H:%M:%SZ') AS last_ts, tz, note FROM sources WHERE source_id = ${sourceId}`))!;
+}

@@ -1,0 +1,36 @@
+// Makes a readable copy of a file whose bytes DuckDB's CSV reader refuses (invalid UTF-8, NUL) or whose gzip
+// stream is truncated: invalid sequences and NULs become U+FFFD, newlines stay where they were, so line numbers
+// in the copy are the original's.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+
+export async function sanitizedCopy(path: string, gzip: boolean, out: string): Promise<{ path: string; replaced: number; longestLine: number }> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const sink = createWriteStream(out);
+  let replaced = 0;
+  let longest = 0;
+  let cur = 0;
+  const write = (text: string): void => {
+    const clean = text.replace(/\u0000/g, '\uFFFD');
+    replaced += (clean.match(/\uFFFD/g) ?? []).length;
+    for (const part of clean.split('\n').slice(0, -1)) {
+      cur += part.length;
+      longest = Math.max(longest, cur);
+      cur = 0;
+    }
+    cur += clean.length - clean.lastIndexOf('\n') - 1;
+    longest = Math.max(longest, cur);
+    sink.write(clean);
+  };
+  await new Promise<void>((resolve) => {
+    const input = createReadStream(path, { highWaterMark: 1 << 20 });
+    const stream = gzip ? input.pipe(createGunzip()) : input;
+    stream.on('data', (c: Buffer | string) => write(decoder.decode(c as Buffer, { stream: true })));
+    // a truncated gzip keeps what was decompressed before the damage
+    stream.on('error', () => resolve());
+    stream.on('end', () => resolve());
+  });
+  write(decoder.decode());
+  await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return { path: out, replaced, longestLine: longest * 3 };
+}

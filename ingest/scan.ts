@@ -1,0 +1,151 @@
+// One streaming pass over a file: sha256 of the bytes on disk, decompressed size and line count, UTF-8
+// validity, and the first lines for format detection. Memory stays bounded whatever the file size.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+
+export interface ScanResult {
+  sha256: string;
+  bytes: number;
+  gzip: boolean;
+  decompressedBytes: number;
+  lines: number;
+  sample: string[];           // first lines (at most SAMPLE_LINES, each cut to SAMPLE_LINE_BYTES)
+  validUtf8: boolean;
+  hasNul: boolean;
+  longestLine: number;
+  gzipError?: string;         // truncated / corrupt / bomb
+}
+
+const SAMPLE_LINES = 64;
+const SAMPLE_LINE_BYTES = 64 * 1024;
+/** Decompressed bytes allowed per compressed byte before a .gz is treated as a bomb (beyond 1 GiB). */
+export const GZIP_BOMB_RATIO = 2000;
+
+export async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_INTEGER): Promise<ScanResult> {
+  const gzip = await isGzip(path);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let decompressed = 0;
+  let newlines = 0;
+  let lastByte = -1;
+  let lineLen = 0;
+  let longest = 0;
+  let hasNul = false;
+  const sample: string[] = [];
+  let sampleBuf: Buffer[] = [];
+  let sampleLen = 0;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let validUtf8 = true;
+  let gzipError: string | undefined;
+
+  const onData = (chunk: Buffer): void => {
+    decompressed += chunk.length;
+    if (validUtf8) {
+      try {
+        decoder.decode(chunk, { stream: true });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    if (!hasNul && chunk.includes(0)) hasNul = true;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      newlines++;
+      lineLen += nl - start;
+      if (lineLen > longest) longest = lineLen;
+      if (sample.length < SAMPLE_LINES) {
+        if (sampleLen < SAMPLE_LINE_BYTES) sampleBuf.push(chunk.subarray(start, Math.min(nl, start + SAMPLE_LINE_BYTES - sampleLen)));
+        sample.push(Buffer.concat(sampleBuf).toString('utf8').replace(/\r$/, ''));
+        sampleBuf = [];
+        sampleLen = 0;
+      }
+      lineLen = 0;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      lineLen += chunk.length - start;
+      if (sample.length < SAMPLE_LINES && sampleLen < SAMPLE_LINE_BYTES) {
+        const piece = chunk.subarray(start, Math.min(chunk.length, start + SAMPLE_LINE_BYTES - sampleLen));
+        sampleBuf.push(Buffer.from(piece));
+        sampleLen += piece.length;
+      }
+    }
+    if (chunk.length > 0) lastByte = chunk[chunk.length - 1];
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    const input = createReadStream(path, { highWaterMark: 1 << 20 });
+    input.on('data', (c: Buffer | string) => {
+      const b = c as Buffer;
+      bytes += b.length;
+      hash.update(b);
+    });
+    input.on('error', reject);
+    if (!gzip) {
+      input.on('data', (c) => onData(c as Buffer));
+      input.on('end', () => resolve());
+      return;
+    }
+    const gunzip = createGunzip();
+    gunzip.on('data', (c: Buffer) => {
+      onData(c);
+      const limit = Math.min(maxDecompressed, Math.max(1 << 30, bytes * GZIP_BOMB_RATIO));
+      if (decompressed > limit) {
+        gzipError = `decompressed size exceeds ${limit} bytes (ratio guard against gzip bombs); read stopped`;
+        input.destroy();
+        gunzip.destroy();
+        resolve();
+      }
+    });
+    gunzip.on('error', (e) => {
+      gzipError = `corrupt or truncated gzip: ${e.message}`;
+      // keep hashing the raw bytes so the source row still has its sha256
+      input.resume();
+      input.on('end', () => resolve());
+    });
+    gunzip.on('end', () => {
+      if (!gzipError) resolve();
+    });
+    input.pipe(gunzip);
+  });
+
+  if (lastByte !== 10 && lastByte !== -1) {
+    newlines++; // a last line without a trailing newline is still a line
+    if (lineLen > longest) longest = lineLen;
+    if (sample.length < SAMPLE_LINES && sampleBuf.length) sample.push(Buffer.concat(sampleBuf).toString('utf8').replace(/\r$/, ''));
+  }
+  if (validUtf8) {
+    try {
+      decoder.decode();
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  return {
+    sha256: hash.digest('hex'),
+    bytes,
+    gzip,
+    decompressedBytes: decompressed,
+    lines: newlines,
+    sample,
+    validUtf8,
+    hasNul,
+    longestLine: longest,
+    gzipError,
+  };
+}

@@ -1,0 +1,315 @@
+-- clawtrail evidence store: every table, in one place.
+-- This file is the contract between ingest/, queries/ and reports/. docs/schema.md explains each column.
+--
+-- Conventions
+--   * Every evidence row carries (source_id, line_no): sources.path + line_no is the citation `file:line`.
+--     line_no is 1-based and counts physical lines of the decompressed file (a merged json-file record cites
+--     its first physical line; line_count says how many it spans).
+--   * Instants are TIMESTAMPTZ in UTC (the session TimeZone is pinned to UTC). ts_text keeps the original
+--     text; tz_assumed is true when the text carried no zone and --tz (default UTC) was applied.
+--   * Secrets never appear: tokens are stored as keyed fingerprints (fp_*), URLs lose their token= values.
+
+CREATE SEQUENCE IF NOT EXISTS source_id_seq START 1;
+
+-- One row per input file (or git repository).
+CREATE TABLE IF NOT EXISTS sources (
+  source_id      INTEGER PRIMARY KEY,
+  path           VARCHAR NOT NULL,      -- as given on the command line (or found under a given folder)
+  kind           VARCHAR NOT NULL,      -- gateway-log | proxy-access | proxy-error | docker-inspect | docker-events
+                                        -- | compose | dotenv | openclaw-config | config-audit | devices | proxy-config
+                                        -- | git | unknown
+  format         VARCHAR NOT NULL,      -- detected (or forced) format, e.g. docker-json-file, nginx-access:main
+  series         VARCHAR,               -- rotated series key (access.log for access.log.2.gz) or NULL
+  series_index   INTEGER,               -- 0 = oldest file of the series
+  sha256         VARCHAR,               -- of the bytes on disk
+  bytes          BIGINT,                -- on disk
+  total_lines    BIGINT,                -- physical lines after decompression
+  parsed_lines   BIGINT,                -- lines understood (includes blank_lines)
+  rejected_lines BIGINT,                -- lines stored in rejects
+  blank_lines    BIGINT,
+  first_ts       TIMESTAMPTZ,
+  last_ts        TIMESTAMPTZ,
+  tz             VARCHAR,               -- 'stated' | 'assumed:<zone>' | 'mixed:<zone>' | 'none'
+  status         VARCHAR NOT NULL,      -- ok | partial | unknown-format | error
+  note           VARCHAR,               -- why a file was not (fully) read
+  ingested_at    TIMESTAMPTZ
+);
+
+-- Lines that no parser of the detected format accepted.
+CREATE TABLE IF NOT EXISTS rejects (
+  source_id INTEGER NOT NULL,
+  line_no   BIGINT NOT NULL,
+  reason    VARCHAR NOT NULL,
+  raw       VARCHAR               -- the line, secrets redacted, cut to 512 characters
+);
+
+-- Gateway (and gateway-client) log events, whatever shape they arrived in.
+CREATE TABLE IF NOT EXISTS gateway_events (
+  source_id      INTEGER NOT NULL,
+  line_no        BIGINT NOT NULL,
+  line_count     INTEGER NOT NULL DEFAULT 1,
+  ts             TIMESTAMPTZ,           -- best instant: the line's own zoned stamp, else the docker daemon stamp
+  ts_text        VARCHAR,               -- the stamp text the instant came from
+  tz_assumed     BOOLEAN,
+  daemon_ts      TIMESTAMPTZ,           -- docker receive time (json-file `time`, `docker logs -t`)
+  container      VARCHAR,               -- compose prefix / container name when the shape carries one
+  service        VARCHAR,               -- compose service (prefix without the -N replica suffix)
+  stream         VARCHAR,               -- stdout | stderr | NULL
+  shape          VARCHAR,               -- compact | pretty | json-console | tslog | openclaw-logs | raw
+  level          VARCHAR,               -- trace|debug|info|warn|error|fatal (from the line, its colour or its stream)
+  subsystem      VARCHAR,               -- e.g. ws, gateway, reload (console display name) or gateway/ws (file log)
+  event          VARCHAR NOT NULL,      -- connected | disconnected | closed-before-connect | unauthorized | ...
+  message        VARCHAR,               -- ANSI stripped, token values redacted
+  close_code     INTEGER,
+  close_reason   VARCHAR,
+  auth_reason    VARCHAR,               -- token_mismatch, device_token_mismatch, ...
+  cause          VARCHAR,               -- close meta cause (file log) e.g. pairing-required
+  conn_id        VARCHAR,
+  peer           VARCHAR,
+  remote         VARCHAR,
+  fwd            VARCHAR,
+  origin         VARCHAR,
+  host           VARCHAR,
+  user_agent     VARCHAR,
+  client         VARCHAR,
+  client_mode    VARCHAR,
+  client_version VARCHAR,
+  auth_method    VARCHAR,
+  device_id      VARCHAR,
+  request_id     VARCHAR,
+  role           VARCHAR,
+  changed_paths  VARCHAR,               -- comma-separated config paths of reload lines
+  version        VARCHAR,               -- a version the line states (banner, newer-config warning, client)
+  signal         VARCHAR,
+  meta           VARCHAR                -- JSON meta object of file-log records
+);
+
+-- Reverse-proxy access lines (nginx, Caddy, Traefik, HAProxy, Envoy).
+CREATE TABLE IF NOT EXISTS proxy_requests (
+  source_id       INTEGER NOT NULL,
+  line_no         BIGINT NOT NULL,
+  proxy           VARCHAR NOT NULL,     -- nginx | caddy | traefik | haproxy | envoy
+  ts              TIMESTAMPTZ,          -- when the line was written = end of the request (WebSocket: its close)
+  ts_text         VARCHAR,
+  tz_assumed      BOOLEAN,
+  started_at      TIMESTAMPTZ,          -- ts - request_time
+  remote_addr     VARCHAR,
+  method          VARCHAR,
+  path            VARCHAR,              -- token= values redacted
+  protocol        VARCHAR,
+  status          INTEGER,
+  bytes_sent      BIGINT,
+  request_time    DOUBLE,               -- seconds; for a 101 this is the WebSocket's lifetime
+  upstream_time   DOUBLE,               -- seconds (last value of an upstream list)
+  upstream_status VARCHAR,
+  upstream_addr   VARCHAR,
+  host            VARCHAR,
+  referer         VARCHAR,
+  user_agent      VARCHAR,
+  xff             VARCHAR,
+  upgrade         VARCHAR,              -- $http_upgrade when logged
+  worker_pid      INTEGER,              -- nginx $pid when logged
+  is_websocket    BOOLEAN               -- status 101, or an Upgrade: websocket request
+);
+
+-- Reverse-proxy error / event log lines.
+CREATE TABLE IF NOT EXISTS proxy_errors (
+  source_id  INTEGER NOT NULL,
+  line_no    BIGINT NOT NULL,
+  proxy      VARCHAR NOT NULL,
+  ts         TIMESTAMPTZ,
+  ts_text    VARCHAR,
+  tz_assumed BOOLEAN,
+  level      VARCHAR,
+  pid        INTEGER,
+  conn_serial BIGINT,
+  kind       VARCHAR NOT NULL,          -- upstream-timeout | upstream-prematurely-closed | upstream-reset
+                                        -- | connect-refused | reload | reconfigure | signal | worker-exit
+                                        -- | shutdown | start | other
+  upgraded   BOOLEAN,                   -- "while proxying upgraded connection"
+  message    VARCHAR,
+  client     VARCHAR,
+  upstream   VARCHAR,
+  request    VARCHAR,
+  host       VARCHAR,
+  signal     VARCHAR
+);
+
+-- config-audit.jsonl records (who wrote openclaw.json, when).
+CREATE TABLE IF NOT EXISTS config_audit (
+  source_id     INTEGER NOT NULL,
+  line_no       BIGINT NOT NULL,
+  ts            TIMESTAMPTZ,
+  ts_text       VARCHAR,
+  event         VARCHAR,
+  result        VARCHAR,
+  config_path   VARCHAR,
+  argv          VARCHAR,               -- the writer's command line (token-like arguments redacted)
+  pid           INTEGER,
+  previous_hash VARCHAR,
+  next_hash     VARCHAR,
+  changed_path_count INTEGER,
+  suspicious    VARCHAR
+);
+
+-- docker inspect snapshots: one row per container per snapshot.
+CREATE TABLE IF NOT EXISTS containers (
+  source_id       INTEGER NOT NULL,
+  line_no         BIGINT,               -- line of the container's "Id" in the dump
+  snapshot_at     TIMESTAMPTZ,
+  snapshot_assumed BOOLEAN,
+  container_id    VARCHAR NOT NULL,
+  name            VARCHAR,
+  project         VARCHAR,
+  service         VARCHAR,
+  container_number INTEGER,
+  oneoff          BOOLEAN,
+  config_hash     VARCHAR,
+  replace_of      VARCHAR,
+  image           VARCHAR,
+  image_id        VARCHAR,
+  created         TIMESTAMPTZ,
+  started_at      TIMESTAMPTZ,
+  finished_at     TIMESTAMPTZ,
+  status          VARCHAR,
+  exit_code       INTEGER,
+  oom_killed      BOOLEAN,
+  restart_count   INTEGER,
+  restart_policy  VARCHAR,
+  health_status   VARCHAR,
+  health_failing_streak INTEGER,
+  health_log      VARCHAR,              -- JSON of the last probes
+  tty             BOOLEAN,
+  "user"          VARCHAR,
+  hc_interval_s   DOUBLE,
+  hc_timeout_s    DOUBLE,
+  hc_start_period_s DOUBLE,
+  hc_retries      INTEGER,
+  network_gateways VARCHAR,             -- comma-separated gateway IPs
+  log_path        VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS container_mounts (
+  source_id    INTEGER NOT NULL,
+  snapshot_at  TIMESTAMPTZ,
+  container_id VARCHAR NOT NULL,
+  type         VARCHAR,                 -- bind | volume | tmpfs
+  name         VARCHAR,                 -- volume name
+  mount_source VARCHAR,
+  destination  VARCHAR,
+  rw           BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS container_env (
+  source_id    INTEGER NOT NULL,
+  snapshot_at  TIMESTAMPTZ,
+  container_id VARCHAR NOT NULL,
+  key          VARCHAR NOT NULL,
+  value        VARCHAR,                 -- NULL when secret
+  fp           VARCHAR,                 -- keyed fingerprint when secret
+  secret_shape VARCHAR                  -- hex48 | hex64 | template | secretref | redacted | empty | other:<n>
+);
+
+-- docker events (JSON and text forms).
+CREATE TABLE IF NOT EXISTS docker_events (
+  source_id    INTEGER NOT NULL,
+  line_no      BIGINT NOT NULL,
+  ts           TIMESTAMPTZ NOT NULL,
+  time_nano    BIGINT,
+  type         VARCHAR,
+  action       VARCHAR,                 -- without the ": detail" suffix
+  action_detail VARCHAR,                -- exec_start: <cmd> / health_status: <status>
+  actor_id     VARCHAR,
+  name         VARCHAR,
+  image        VARCHAR,
+  project      VARCHAR,
+  service      VARCHAR,
+  container_number INTEGER,
+  exit_code    INTEGER,
+  signal       VARCHAR,
+  replace_of   VARCHAR,
+  config_hash  VARCHAR,
+  attributes   VARCHAR                  -- JSON of every attribute (secret-like values fingerprinted)
+);
+
+-- Config values over time, from files in the bundle, git revisions and inspect snapshots.
+CREATE TABLE IF NOT EXISTS config_values (
+  surface     VARCHAR NOT NULL,         -- openclaw.json | .env | compose | nginx.conf | caddyfile | traefik | inspect
+  key         VARCHAR NOT NULL,         -- e.g. gateway.auth.token, OPENCLAW_GATEWAY_TOKEN, services.x.environment.Y
+  value       VARCHAR,                  -- NULL for secrets
+  fp          VARCHAR,                  -- keyed fingerprint for secrets
+  secret_shape VARCHAR,
+  valid_from  TIMESTAMPTZ,              -- commit time, file mtime or snapshot time
+  valid_from_assumed BOOLEAN,
+  commit_sha  VARCHAR,                  -- when from git
+  path        VARCHAR,                  -- file path (in the repo or bundle)
+  source_id   INTEGER,
+  line_no     BIGINT                    -- line of the key in the file when known
+);
+
+CREATE TABLE IF NOT EXISTS commits (
+  source_id     INTEGER NOT NULL,
+  sha           VARCHAR NOT NULL,
+  parents       VARCHAR,
+  author        VARCHAR,
+  author_email  VARCHAR,
+  author_time   TIMESTAMPTZ,
+  committer_time TIMESTAMPTZ,
+  subject       VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS commit_files (
+  source_id INTEGER NOT NULL,
+  sha       VARCHAR NOT NULL,
+  path      VARCHAR NOT NULL,
+  status    VARCHAR,
+  added     INTEGER,
+  removed   INTEGER
+);
+
+-- Paired/pending devices (devices/paired.json, pending.json) and the 2026.9 state database's presence.
+CREATE TABLE IF NOT EXISTS devices (
+  source_id   INTEGER NOT NULL,
+  state       VARCHAR NOT NULL,         -- paired | pending | state-db
+  device_id   VARCHAR,
+  request_id  VARCHAR,
+  role        VARCHAR,
+  client_id   VARCHAR,
+  remote_ip   VARCHAR,
+  created_at  TIMESTAMPTZ,
+  approved_at TIMESTAMPTZ,
+  token_fp    VARCHAR,
+  detail      VARCHAR
+);
+
+-- Findings written by the canned queries (queries/*.sql).
+CREATE TABLE IF NOT EXISTS findings (
+  finding_id  VARCHAR NOT NULL,         -- stable content hash
+  query_id    VARCHAR NOT NULL,
+  severity    VARCHAR NOT NULL,         -- info | low | medium | high | critical
+  rank        INTEGER,
+  start_ts    TIMESTAMPTZ,
+  end_ts      TIMESTAMPTZ,
+  statement   VARCHAR NOT NULL,
+  confidence  DOUBLE,
+  evidence    VARCHAR,                  -- JSON list of {source, path, line, sha, event}
+  details     VARCHAR                   -- JSON of the query row
+);
+
+-- Case metadata (tool version, command line, options).
+CREATE TABLE IF NOT EXISTS case_meta (
+  key   VARCHAR PRIMARY KEY,
+  value VARCHAR
+);
+
+-- Shared SQL helpers used by the ingest scripts.
+-- ANSI colour/control sequences (gateway stdout carries them even when it is not a terminal).
+CREATE OR REPLACE MACRO strip_ansi(s) AS regexp_replace(s, '\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-Z\\-_]', '', 'g');
+-- Token values in URLs and in the setup script's echo never reach the store.
+CREATE OR REPLACE MACRO redact(s) AS regexp_replace(regexp_replace(s,
+    '(?i)((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;]+', '\1[REDACTED]', 'g'),
+    '(?i)((?:gateway token|token|OPENCLAW_GATEWAY_TOKEN)\s*[:=]\s*)[A-Za-z0-9_\-\.]{16,}', '\1[REDACTED]', 'g');
+-- A cited raw line: redacted, control characters made visible, bounded.
+CREATE OR REPLACE MACRO reject_raw(s) AS left(regexp_replace(redact(s), '[\x00-\x08\x0b-\x1f\x7f]', '�', 'g'), 512);
+-- '-' and '' are "no value" in proxy logs.
+CREATE OR REPLACE MACRO dash_null(s) AS CASE WHEN s IN ('-', '') THEN NULL ELSE s END;

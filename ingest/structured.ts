@@ -1,0 +1,113 @@
+// Whole-document evidence (inspect dumps, config files, pairing state): small files parsed in JavaScript with
+// `yaml` / JSON, written as rows. Line accounting: a document that parses counts all its lines as parsed; one that
+// does not is rejected whole, with the error's line cited.
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { lit } from '../lib/sql.js';
+import type { Fingerprinter } from '../lib/secrets.js';
+import type { Detection, Kind } from './detect.js';
+import type { ScanResult } from './scan.js';
+import type { Store } from './store.js';
+import { composeValues } from './config/compose.js';
+import { dotenvValues } from './config/dotenv.js';
+import { openclawValues } from './config/openclaw-json.js';
+import { nginxValues } from './config/nginx-conf.js';
+import { insertConfigValues, type ConfigValue } from './config/values.js';
+import { ingestDevices } from './config/devices.js';
+import { ingestInspect, snapshotFromContent } from './docker/inspect.js';
+
+export const STRUCTURED_KINDS = new Set<Kind>(['docker-inspect', 'compose', 'dotenv', 'openclaw-config', 'devices', 'proxy-config', 'state-db']);
+export interface StructuredCount { parsed: number; rejected: number }
+
+const MAX_DOCUMENT = 64 * 1024 * 1024;
+
+export interface StructuredInput {
+  sourceId: number;
+  path: string;
+  det: Detection;
+  scan: ScanResult;
+  fingerprinter: Fingerprinter;
+  snapshotTime?: string;
+  tz: string;
+}
+
+async function reject(store: Store, sourceId: number, line: number, reason: string, raw: string): Promise<void> {
+  await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${line}, ${lit(reason)}, reject_raw(${lit(raw)}))`);
+}
+
+function errorLine(text: string, err: Error): number {
+  const m = /position (\d+)/.exec(err.message);
+  if (!m) return 1;
+  return text.slice(0, Number(m[1])).split('\n').length;
+}
+
+/** Parses one config document into values; used for bundle files and for every git revision alike. */
+export function configDocumentValues(format: string, text: string, fpr: Fingerprinter): { values: ConfigValue[]; bad: { line: number; reason: string }[] } {
+  switch (format) {
+    case 'compose': {
+      const r = composeValues(text, fpr);
+      return { values: r.values, bad: r.errors };
+    }
+    case 'dotenv':
+      return dotenvValues(text, fpr);
+    case 'openclaw-json':
+      return { values: openclawValues(text, fpr), bad: [] };
+    case 'nginx-conf':
+      return { values: nginxValues(text, fpr), bad: [] };
+    default:
+      return { values: [], bad: [] };
+  }
+}
+
+export async function ingestStructured(store: Store, input: StructuredInput): Promise<StructuredCount> {
+  const { sourceId, path, det, scan, fingerprinter: fpr } = input;
+  const total = scan.lines;
+  const mtime = statSync(path).mtime.toISOString();
+  if (det.kind === 'state-db') {
+    // 2026.9 keeps pairing in state/openclaw.sqlite; no SQLite reader installs offline on Node 20 without a native
+    // build, so its presence, size and mtime are the evidence (see docs/schema.md).
+    await store.run(`INSERT INTO devices VALUES (${sourceId}, 'state-db', NULL, NULL, NULL, NULL, NULL, TRY_CAST(${lit(mtime)} AS TIMESTAMPTZ), NULL, NULL,
+      ${lit(`${basename(path)}: ${scan.bytes} bytes, mtime ${mtime}`)})`);
+    return { parsed: total, rejected: 0 };
+  }
+  if (scan.bytes > MAX_DOCUMENT) {
+    await reject(store, sourceId, 1, `document larger than ${MAX_DOCUMENT} bytes: not read`, '');
+    return { parsed: 0, rejected: total };
+  }
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  try {
+    if (det.kind === 'docker-inspect') {
+      const fromContent = snapshotFromContent(safeArray(text));
+      const snapshot = fromContent ? { at: fromContent, assumed: false } : input.snapshotTime ? { at: input.snapshotTime, assumed: false } : { at: mtime, assumed: true };
+      const r = await ingestInspect(store, sourceId, path, text, fpr, snapshot);
+      if (r.notes.length) await store.run(`UPDATE sources SET note = ${lit(r.notes.join('; '))} WHERE source_id = ${sourceId}`);
+      return { parsed: total, rejected: 0 };
+    }
+    if (det.kind === 'devices') {
+      await ingestDevices(store, sourceId, path, text, fpr);
+      return { parsed: total, rejected: 0 };
+    }
+    const { values, bad } = configDocumentValues(det.format, text, fpr);
+    const lines = text.split('\n');
+    for (const b of bad) await reject(store, sourceId, b.line, b.reason, lines[b.line - 1] ?? '');
+    const lastTouched = values.find((v) => v.key === 'meta.lastTouchedAt')?.value;
+    const validFrom = lastTouched && !Number.isNaN(Date.parse(lastTouched)) ? { at: new Date(lastTouched).toISOString(), assumed: false } : { at: mtime, assumed: true };
+    await insertConfigValues(store, { validFrom: validFrom.at, validFromAssumed: validFrom.assumed, commitSha: null, path, sourceId }, values);
+    if (det.format === 'compose' && bad.length && values.length === 0) return { parsed: 0, rejected: total }; // an unparseable YAML document is rejected whole
+    return { parsed: total - bad.length, rejected: bad.length };
+  } catch (err) {
+    const e = err as Error;
+    const line = errorLine(text, e);
+    await reject(store, sourceId, line, `${det.format}: ${e.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '');
+    return { parsed: 0, rejected: total };
+  }
+}
+
+function safeArray(text: string): Record<string, unknown>[] {
+  try {
+    const v = JSON.parse(text);
+    return Array.isArray(v) ? v : v && typeof v === 'object' ? [v] : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,52 @@
+// Secrets become keyed fingerprints (HMAC-SHA256 with the case key) plus a shape class; the value itself is
+// never stored or printed. The same key (--fingerprint-key) makes fingerprints comparable across cases.
+import { createHmac, randomBytes } from 'node:crypto';
+
+export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
+
+/** Names of keys whose values are secrets wherever they appear (env, .env, compose, JSON). */
+export function isSecretName(name: string): boolean {
+  return /token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key/i.test(name);
+}
+
+export type Shape = 'hex48' | 'hex64' | 'template' | 'secretref' | 'redacted' | 'empty' | string;
+
+export function shapeOf(value: unknown): Shape {
+  if (value !== null && typeof value === 'object') return 'secretref';
+  const s = value === undefined || value === null ? '' : String(value);
+  if (s === '') return 'empty';
+  if (s === REDACTED_SENTINEL) return 'redacted';
+  if (/^\$\{[^}]+\}$/.test(s) || /^\$\{?[A-Z_][A-Z0-9_]*(?::?-[^}]*)?\}?$/.test(s)) return 'template';
+  if (/^[0-9a-f]{48}$/i.test(s)) return 'hex48';
+  if (/^[0-9a-f]{64}$/i.test(s)) return 'hex64';
+  return `other:${s.length}`;
+}
+
+export interface SecretRecord {
+  fp: string | null;        // null when there is nothing secret to fingerprint (empty, template, sentinel, SecretRef)
+  shape: Shape;
+  value: string | null;     // kept only when it is not a secret: a ${VAR} template or a SecretRef description
+}
+
+export class Fingerprinter {
+  constructor(private readonly key: Buffer) {}
+
+  static fromOption(key?: string): Fingerprinter {
+    return new Fingerprinter(key ? Buffer.from(key, 'utf8') : randomBytes(32));
+  }
+
+  fp(value: string): string {
+    return 'hmac:' + createHmac('sha256', this.key).update(value, 'utf8').digest('hex').slice(0, 24);
+  }
+
+  record(value: unknown): SecretRecord {
+    const shape = shapeOf(value);
+    if (shape === 'secretref') {
+      const o = value as Record<string, unknown>;
+      return { fp: null, shape, value: `SecretRef(${String(o.source ?? '?')}:${String(o.provider ?? 'default')}:${String(o.id ?? '?')})` };
+    }
+    if (shape === 'template') return { fp: null, shape, value: String(value) };
+    if (shape === 'empty' || shape === 'redacted') return { fp: null, shape, value: null };
+    return { fp: this.fp(String(value)), shape, value: null };
+  }
+}
