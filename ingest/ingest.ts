@@ -17,6 +17,8 @@ import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } 
 import { nginxAccessSql } from './proxy/nginx-access.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
+import { summaryOf, type SourceSummary } from './summary.js';
+export type { SourceSummary } from './summary.js';
 
 export interface IngestOptions {
   tz: string;                   // zone for unzoned stamps (default UTC)
@@ -27,20 +29,6 @@ export interface IngestOptions {
   progress?: (msg: string) => void;
 }
 
-export interface SourceSummary {
-  source_id: number;
-  path: string;
-  kind: string;
-  format: string;
-  status: string;
-  total_lines: number;
-  parsed_lines: number;
-  rejected_lines: number;
-  first_ts: string | null;
-  last_ts: string | null;
-  tz: string;
-  note: string | null;
-}
 
 export interface IngestResult {
   sources: SourceSummary[];
@@ -239,16 +227,16 @@ async function ingestFile(
     } else {
       let readPath = file.path;
       let readScan = scan;
-      if (!scan.validUtf8 || scan.hasNul || scan.gzipError) {
+      if (!scan.validUtf8 || scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) {
         // DuckDB's reader stops on invalid UTF-8 and NUL: read a sanitised copy whose line numbers match the original.
         const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`));
         readPath = copy.path;
         readScan = { ...scan, gzip: false, longestLine: copy.longestLine };
-        notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
+        if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
       }
       await loadRawLines(store, readPath, readScan);
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
-      const rowbase = Number((await store.one<{ b: string | null }>(`SELECT coalesce(min(rowid), 0) - 1 AS b FROM raw_lines`))!.b);
+      const rowbase = (await store.one<{ b: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b FROM raw_lines`))!.b; // a BIGINT beyond 2^53: kept as text
       for (const script of scriptsFor(det, sourceId)) {
         const sql = fill(script, { source_id: sourceId, container: containerFromPath(file.path), tz: lit(opts.tz), rowbase });
         for (const stmt of statements(sql)) await store.run(stmt);
@@ -269,7 +257,5 @@ async function ingestFile(
     await recordProblem(store, file.path, reason);
     return undefined;
   }
-  return (await store.one<SourceSummary>(`SELECT source_id, path, kind, format, status, total_lines::INTEGER AS total_lines,
-      parsed_lines::INTEGER AS parsed_lines, rejected_lines::INTEGER AS rejected_lines, strftime(first_ts, '%Y-%m-%dT%H:%M:%SZ') AS first_ts,
-      strftime(last_ts, '%Y-%m-%dT%H:%M:%SZ') AS last_ts, tz, note FROM sources WHERE source_id = ${sourceId}`))!;
+  return summaryOf(store, sourceId);
 }

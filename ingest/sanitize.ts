@@ -1,6 +1,7 @@
-// Makes a readable copy of a file whose bytes DuckDB's CSV reader refuses (invalid UTF-8, NUL) or whose gzip
-// stream is truncated: invalid sequences and NULs become U+FFFD, newlines stay where they were, so line numbers
-// in the copy are the original's.
+// Makes a readable copy of a file whose bytes DuckDB's CSV reader refuses or splits differently from us: invalid
+// UTF-8 and NULs become U+FFFD, CRLF becomes LF and a lone CR becomes U+240D (DuckDB would count a CR as a line
+// break), a BOM is dropped, a truncated gzip keeps what came before the damage. Newlines stay where they were, so
+// line numbers in the copy are the original's.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
@@ -10,8 +11,17 @@ export async function sanitizedCopy(path: string, gzip: boolean, out: string): P
   let replaced = 0;
   let longest = 0;
   let cur = 0;
-  const write = (text: string): void => {
-    const clean = text.replace(/\u0000/g, '\uFFFD');
+  let pendingCR = false;
+  let first = true;
+  const write = (text: string, final = false): void => {
+    let t = (pendingCR ? '\r' : '') + text;
+    pendingCR = !final && t.endsWith('\r');
+    if (pendingCR) t = t.slice(0, -1);
+    if (first && t.length) {
+      t = t.replace(/^\uFEFF/, '');
+      first = false;
+    }
+    const clean = t.replace(/\u0000/g, '\uFFFD').replace(/\r\n/g, '\n').replace(/\r/g, '\u240D');
     replaced += (clean.match(/\uFFFD/g) ?? []).length;
     for (const part of clean.split('\n').slice(0, -1)) {
       cur += part.length;
@@ -30,7 +40,7 @@ export async function sanitizedCopy(path: string, gzip: boolean, out: string): P
     stream.on('error', () => resolve());
     stream.on('end', () => resolve());
   });
-  write(decoder.decode());
+  write(decoder.decode(), true);
   await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return { path: out, replaced, longestLine: longest * 3 };
 }

@@ -14,6 +14,8 @@ export interface ScanResult {
   sample: string[];           // first lines (at most SAMPLE_LINES, each cut to SAMPLE_LINE_BYTES)
   validUtf8: boolean;
   hasNul: boolean;
+  hasCR: boolean;              // DuckDB's reader treats CR as a line break: such files are read through a cleaned copy
+  hasBom: boolean;
   longestLine: number;
   gzipError?: string;         // truncated / corrupt / bomb
 }
@@ -44,6 +46,9 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
   let lineLen = 0;
   let longest = 0;
   let hasNul = false;
+  let hasCR = false;
+  let firstChunk = true;
+  let hasBom = false;
   const sample: string[] = [];
   let sampleBuf: Buffer[] = [];
   let sampleLen = 0;
@@ -61,6 +66,11 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
       }
     }
     if (!hasNul && chunk.includes(0)) hasNul = true;
+    if (!hasCR && chunk.includes(13)) hasCR = true;
+    if (firstChunk && chunk.length) {
+      hasBom = chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      firstChunk = false;
+    }
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(10, start);
@@ -145,6 +155,8 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
     sample,
     validUtf8,
     hasNul,
+    hasCR,
+    hasBom,
     longestLine: longest,
     gzipError,
   };

@@ -19,5 +19,5 @@ SELECT line_no, 1, NULL, NULL, NULL, 'tslog',
          WHEN starts_with(p0, '{"subsystem"') THEN j->>'$."1"'
          ELSE p0 END)),
        CASE WHEN json_type(j, '$."1"') = 'OBJECT' THEN redact(j->>'$."1"') END
-FROM (SELECT line_no, line, j->>'$._meta.date' AS mdate, j->>'$.time' AS time, j->>'$."0"' AS p0
+FROM (SELECT line_no, line, j, j->>'$._meta.date' AS mdate, j->>'$.time' AS time, j->>'$."0"' AS p0
       FROM tl WHERE ok);

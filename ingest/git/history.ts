@@ -11,7 +11,7 @@ import type { Fingerprinter } from '../../lib/secrets.js';
 import type { Store } from '../store.js';
 import { configDocumentValues } from '../structured.js';
 import { insertConfigValues } from '../config/values.js';
-import type { SourceSummary } from '../ingest.js';
+import { summaryOf, type SourceSummary } from '../summary.js';
 
 const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', '-c', 'core.attributesFile=/dev/null', '-c', 'diff.external='];
 const SAFE_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
@@ -113,7 +113,14 @@ async function gitDirOf(path: string, workDir: string): Promise<string> {
   const st = statSync(path);
   if (st.isFile()) {
     const dest = join(workDir, `bundle-${Date.now()}-${Math.random().toString(36).slice(2)}.git`);
-    await simpleGit({ config: ['core.hooksPath=/dev/null'] }).env(SAFE_ENV).clone(resolve(path), dest, ['--bare', '--template=', '--quiet']);
+    // plain git here: simple-git (rightly) refuses --template, which we need empty so that no hook is installed
+    await new Promise<void>((res, rej) => {
+      const p = spawn('git', [...SAFE_CONFIG, 'clone', '--bare', '--template=', '--quiet', '--', resolve(path), dest], { env: SAFE_ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+      const err: Buffer[] = [];
+      p.stderr!.on('data', (c: Buffer) => err.push(c));
+      p.on('error', rej);
+      p.on('close', (code) => (code === 0 ? res() : rej(new Error(Buffer.concat(err).toString().trim().split('\n')[0] || `git clone exited ${code}`))));
+    });
     return dest;
   }
   if (existsSync(join(path, '.git'))) {
@@ -131,7 +138,7 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
   } catch (err) {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, status, note, total_lines, parsed_lines, rejected_lines, ingested_at)
       VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', 'error', ${lit(`cannot read git repository: ${(err as Error).message.split('\n')[0]}`)}, 0, 0, 0, now())`);
-    return undefined;
+    return summaryOf(store, sourceId);
   }
   const head = await runToString(gitDir, ['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '');
   const shallow = existsSync(join(gitDir, 'shallow'));
@@ -185,9 +192,7 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
     await store.run('ROLLBACK');
     throw err;
   }
-  return (await store.one<SourceSummary>(`SELECT source_id, path, kind, format, status, total_lines::INTEGER AS total_lines, parsed_lines::INTEGER AS parsed_lines,
-    rejected_lines::INTEGER AS rejected_lines, strftime(first_ts, '%Y-%m-%dT%H:%M:%SZ') AS first_ts, strftime(last_ts, '%Y-%m-%dT%H:%M:%SZ') AS last_ts, tz, note
-    FROM sources WHERE source_id = ${sourceId}`))!;
+  return summaryOf(store, sourceId);
 }
 
 function surfaceOf(format: string): string {
