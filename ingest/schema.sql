@@ -311,5 +311,71 @@ CREATE OR REPLACE MACRO redact(s) AS regexp_replace(regexp_replace(s,
     '(?i)((?:gateway token|token|OPENCLAW_GATEWAY_TOKEN)\s*[:=]\s*)[A-Za-z0-9_\-\.]{16,}', '\1[REDACTED]', 'g');
 -- A cited raw line: redacted, control characters made visible, bounded.
 CREATE OR REPLACE MACRO reject_raw(s) AS left(regexp_replace(redact(s), '[\x00-\x08\x0b-\x1f\x7f]', '�', 'g'), 512);
+-- nginx time values ("3600s", "1h", "500ms", "60", "60s (default)") in seconds.
+CREATE OR REPLACE MACRO nginx_seconds(v) AS
+  TRY_CAST(regexp_extract(v, '^\s*(\d+(?:\.\d+)?)', 1) AS DOUBLE)
+  * CASE regexp_extract(v, '^\s*\d+(?:\.\d+)?(ms|s|m|h|d)?', 1) WHEN 'ms' THEN 0.001 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 ELSE 1 END;
 -- '-' and '' are "no value" in proxy logs.
 CREATE OR REPLACE MACRO dash_null(s) AS CASE WHEN s IN ('-', '') THEN NULL ELSE s END;
+
+-- ---- Derived views (read-only; the queries build on them) ------------------------------------------------------
+
+-- Every value a token-bearing surface took, with the instant it took effect. Files of the bundle whose time is only
+-- their mtime (valid_from_assumed) count only for surfaces that have no dated history (git, inspect).
+CREATE OR REPLACE VIEW token_surface_values AS
+WITH tagged AS (
+  SELECT CASE
+           WHEN surface = 'openclaw.json' AND key = 'gateway.auth.token' THEN 'config:gateway.auth.token'
+           WHEN surface = 'openclaw.json' AND key = 'gateway.remote.token' THEN 'config:gateway.remote.token'
+           WHEN surface = '.env' AND key = 'OPENCLAW_GATEWAY_TOKEN' THEN 'env-file:OPENCLAW_GATEWAY_TOKEN'
+           WHEN surface = 'compose' AND key LIKE 'services.%.environment.OPENCLAW_GATEWAY_TOKEN' THEN 'compose:' || split_part(key, '.', 2)
+           WHEN surface = 'container-env' AND key = 'OPENCLAW_GATEWAY_TOKEN' THEN 'container:' || regexp_extract(path, '#([^@]+)@', 1)
+         END AS token_surface,
+         *
+  FROM config_values
+)
+SELECT token_surface, fp, secret_shape, value, valid_from, valid_from_assumed, commit_sha, path, source_id, line_no
+FROM tagged t
+WHERE token_surface IS NOT NULL
+  AND (NOT valid_from_assumed
+       OR NOT EXISTS (SELECT 1 FROM tagged u WHERE u.token_surface = t.token_surface AND NOT u.valid_from_assumed));
+
+-- Container generations per compose service: which container id served it from when to when.
+CREATE OR REPLACE VIEW container_generations AS
+WITH ids AS (
+  SELECT actor_id AS container_id, any_value(service) AS service, any_value(project) AS project,
+         min(ts) FILTER (WHERE action = 'create') AS created_ev, min(ts) FILTER (WHERE action = 'start') AS first_start_ev,
+         max(ts) FILTER (WHERE action = 'destroy') AS destroyed, count(*) FILTER (WHERE action = 'start') AS starts,
+         count(*) FILTER (WHERE action = 'die') AS dies, list(exit_code ORDER BY ts) FILTER (WHERE action = 'die') AS exit_codes,
+         any_value(replace_of) AS replace_of_ev, max(ts) FILTER (WHERE action = 'die') AS last_die
+  FROM docker_events WHERE type = 'container' AND actor_id IS NOT NULL GROUP BY actor_id
+), snaps AS (
+  SELECT container_id, any_value(service) AS service, any_value(project) AS project, min(created) AS created, min(started_at) AS started_at,
+         max(restart_count) AS restart_count, any_value(replace_of) AS replace_of, max(snapshot_at) AS last_seen, arg_max(status, snapshot_at) AS status
+  FROM containers GROUP BY container_id
+)
+SELECT coalesce(i.container_id, s.container_id) AS container_id,
+       coalesce(i.service, s.service) AS service, coalesce(i.project, s.project) AS project,
+       coalesce(i.created_ev, s.created) AS created,
+       coalesce(i.first_start_ev, s.started_at, s.created) AS started,
+       i.destroyed, coalesce(i.starts, 0) AS start_events, coalesce(i.dies, 0) AS die_events, i.exit_codes, i.last_die,
+       coalesce(i.replace_of_ev, s.replace_of) AS replace_of, s.restart_count, s.last_seen, s.status,
+       CASE WHEN i.container_id IS NOT NULL AND s.container_id IS NOT NULL THEN 'events+inspect'
+            WHEN i.container_id IS NOT NULL THEN 'events' ELSE 'inspect' END AS seen_in
+FROM ids i FULL OUTER JOIN snaps s ON i.container_id = s.container_id
+WHERE coalesce(i.service, s.service) IS NOT NULL;
+
+-- One row per WebSocket close, from every source that shows one: gateway lines, client lines, and closes inferred
+-- from proxy access lines (a 101 line is written when the upgraded connection ends; 502/504 on an upgrade).
+CREATE OR REPLACE VIEW ws_closes AS
+SELECT ts, close_code AS code, 'gateway' AS seen_by, event AS how, source_id, line_no, close_reason AS detail, NULL::DOUBLE AS lifetime_s
+FROM gateway_events WHERE event IN ('disconnected', 'closed-before-connect', 'closed') AND close_code IS NOT NULL AND ts IS NOT NULL
+-- the same close in the console log and the file log is one close (same connection id)
+QUALIFY row_number() OVER (PARTITION BY coalesce(conn_id, source_id || ':' || line_no), event ORDER BY source_id, line_no) = 1
+UNION ALL
+SELECT ts, close_code, 'client', event, source_id, line_no, close_reason, NULL
+FROM gateway_events WHERE event = 'client-closed' AND close_code IS NOT NULL AND ts IS NOT NULL
+UNION ALL
+SELECT ts, CASE WHEN status IN (502, 504) THEN 1006 END, 'proxy', proxy || ' ' || status, source_id, line_no,
+       'upgraded connection ended after ' || round(request_time, 3) || ' s', request_time
+FROM proxy_requests WHERE is_websocket AND status IN (101, 502, 504) AND ts IS NOT NULL;

@@ -87,6 +87,7 @@ export function proxyRelease(b: Bundle): void {
       // idle timeout counts from the last server frame: ticks every 30 s keep a session alive only if the timeout is longer
       const killedAt = timeoutAt(start) < 30 ? start + idleLimit : Infinity;
       const end = Math.min(to, killedAt, drainOf(start));
+      if (end >= T_END) return; // still open when the evidence was collected: nginx has not logged it yet
       wsLine(remote, ua, start, end);
       if (end >= to && end !== killedAt && end !== drainOf(start)) return; // the user closed the tab
       if (isNode) clientLog.push({ ms: end + rng.int(2, 30), text: 'gateway closed (1006 abnormal closure (no close frame)): no close reason' });
@@ -100,7 +101,7 @@ export function proxyRelease(b: Bundle): void {
   for (let day = at('2026-11-16T00:00:00Z'); day < T_END; day += 86_400_000) {
     for (const u of users) {
       let t = day + 8 * 3_600_000 + rng.int(0, 3_600_000);
-      const dayEnd = day + 18 * 3_600_000;
+      const dayEnd = day + 17 * 3_600_000 + rng.int(0, 7_200_000);
       while (t < dayEnd && t < T_END) {
         const len = rng.int(40, 200) * 60_000;
         const end = Math.min(t + len, dayEnd, T_END);
