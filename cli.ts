@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
-    process.stderr.write(`clawtrail: ${safeText((err as Error).message)}\n`);
+    process.stderr.write(`clawtrail: ${String((err as Error).message).split('\n').map((l) => safeText(l)).join('\n  ')}\n`);
     process.exitCode = EXIT.error;
   }
 }

@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS gateway_events (
   shape          VARCHAR,               -- compact | pretty | json-console | tslog | openclaw-logs | raw
   level          VARCHAR,               -- trace|debug|info|warn|error|fatal (from the line, its colour or its stream)
   subsystem      VARCHAR,               -- e.g. ws, gateway, reload (console display name) or gateway/ws (file log)
-  event          VARCHAR NOT NULL,      -- connected | disconnected | closed-before-connect | unauthorized | ...
+  event          VARCHAR NOT NULL,      -- see docs/schema.md: connected, disconnected, closed-before-connect, unauthorized, …
   message        VARCHAR,               -- ANSI stripped, token values redacted
   close_code     INTEGER,
   close_reason   VARCHAR,

@@ -13,8 +13,8 @@ SELECT {{source_id}}, line_no, line_count, ts, ts_text, tz_assumed, TRY_CAST(dae
             WHEN event = 'client-closed' THEN nullif(regexp_extract(message, '\(\d{4}[^)]*(?:\([^)]*\))?[^)]*\):? ?(.*)$', 1), '')
             WHEN event = 'closed' THEN nullif(regexp_extract(message, ' reason=(\S+)', 1), '') END,
        CASE WHEN event = 'unauthorized' THEN nullif(regexp_extract(message, ' reason=(\S+)$', 1), '')
-            WHEN event = 'client-closed' AND contains(lower(message), 'device token mismatch') THEN 'device_token_mismatch'
-            WHEN event = 'client-closed' AND contains(lower(message), 'gateway token mismatch') THEN 'token_mismatch'
+            WHEN event IN ('client-closed', 'client-auth-failed', 'closed-before-connect') AND contains(lower(message), 'device token mismatch') THEN 'device_token_mismatch'
+            WHEN event IN ('client-closed', 'client-auth-failed', 'closed-before-connect') AND contains(lower(message), 'gateway token mismatch') THEN 'token_mismatch'
             WHEN contains(message, 'AUTH_DEVICE_TOKEN_MISMATCH') THEN 'device_token_mismatch'
             WHEN contains(message, 'AUTH_TOKEN_MISMATCH') THEN 'token_mismatch' END,
        coalesce(meta->>'$.cause', nullif(regexp_extract(message, ' cause=(\S+)', 1), ''),
@@ -75,7 +75,7 @@ FROM (
       WHEN starts_with(message, 'Config overwrite:') THEN 'config-overwrite'
       WHEN regexp_matches(message, '^(?:→ close|close) code=\d+') THEN 'closed'
       WHEN regexp_matches(message, 'gateway closed \(\d{4}|reconnect paused after close \(\d{4}|^disconnected \(\d{4}\)') THEN 'client-closed'
-      WHEN regexp_matches(message, '^(?:\S+ )?unauthorized: (?:gateway|device) token') THEN 'client-closed'
+      WHEN regexp_matches(message, 'unauthorized: (?:gateway|device) token (?:mismatch|missing|rejected)|unauthorized: gateway password') THEN 'client-auth-failed'
       WHEN regexp_matches(message, '^🦞 OpenClaw \S+') THEN 'banner'
       ELSE 'other'
     END AS event
