@@ -72,7 +72,7 @@ function bind(sql: string, params: Record<string, number | string>): string {
   return sql.replace(/\$([a-z_][a-z0-9_]*)/gi, (m, name: string) => {
     if (!(name in params)) return m;
     const v = params[name];
-    return typeof v === 'number' ? `(${v}::DOUBLE)` : `'${String(v).replace(/'/g, "''")}'`;
+    return typeof v === 'number' ? (Number.isInteger(v) ? `(${v})` : `(${v}::DOUBLE)`) : `'${String(v).replace(/'/g, "''")}'`;
   });
 }
 
