@@ -35,7 +35,7 @@ CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_m
 WITH m AS (
   SELECT close_class(code) AS class, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*) AS n,
          list(DISTINCT seen_by) AS seen_by,
-         list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts) AS ev
+         list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts, source_id, line_no) AS ev
   FROM ws_close_classified(mass_close_min)
   WHERE code IS NOT NULL AND close_class(code) <> 'normal'
   GROUP BY ALL

@@ -97,14 +97,19 @@ export interface HttpRequest {
   referer?: string;
 }
 
+/** nginx's default log escaping: `"`, `\` and bytes outside printable ASCII become \xHH. */
+export function nginxEscape(s: string): string {
+  return Array.from(Buffer.from(s, 'utf8')).map((b) => (b === 0x22 || b === 0x5c || b < 0x20 || b > 0x7e ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b))).join('');
+}
+
 export function nginxKvLine(r: HttpRequest): string {
-  return `${r.remote} - - [${timeLocal(r.endMs)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} "${r.referer ?? '-'}" "${r.ua}" ` +
-    `rt=${r.rt.toFixed(3)} urt="${r.urt ?? r.rt.toFixed(3)}" ust="${r.ust ?? String(r.status)}" wpid=${r.pid} upgrade="${r.upgrade ?? ''}" xff="${r.xff ?? ''}"`;
+  return `${r.remote} - - [${timeLocal(r.endMs)}] "${r.method} ${nginxEscape(r.path)} HTTP/1.1" ${r.status} ${r.bytes} "${nginxEscape(r.referer ?? '-')}" "${nginxEscape(r.ua)}" ` +
+    `rt=${r.rt.toFixed(3)} urt="${r.urt ?? r.rt.toFixed(3)}" ust="${r.ust ?? String(r.status)}" wpid=${r.pid} upgrade="${nginxEscape(r.upgrade ?? '')}" xff="${nginxEscape(r.xff ?? '')}"`;
 }
 
 /** combined + $request_time $upstream_response_time (the common extension). */
 export function nginxTimingLine(r: HttpRequest): string {
-  return `${r.remote} - - [${timeLocal(r.endMs)}] "${r.method} ${r.path} HTTP/1.1" ${r.status} ${r.bytes} "${r.referer ?? '-'}" "${r.ua}" ${r.rt.toFixed(3)} ${r.urt ?? r.rt.toFixed(3)}`;
+  return `${r.remote} - - [${timeLocal(r.endMs)}] "${r.method} ${nginxEscape(r.path)} HTTP/1.1" ${r.status} ${r.bytes} "${nginxEscape(r.referer ?? '-')}" "${nginxEscape(r.ua)}" ${r.rt.toFixed(3)} ${r.urt ?? r.rt.toFixed(3)}`;
 }
 
 export function nginxErrorLine(ms: number, level: string, pid: number, msg: string, conn?: number): string {

@@ -97,6 +97,8 @@ export function proxyRelease(b: Bundle): void {
     }
   };
 
+  // Attacker-controlled text in a user agent: the report must show it as text and never run it.
+  wsLine('198.51.100.66', '<script>window.__clawtrail_pwned=1;document.title="pwned"</script> \x1b[31mred', at('2026-11-18T13:58:00Z'), RELOAD1 + DRAIN);
   const users = Array.from({ length: 8 }, (_, i) => ({ ip: `203.0.113.${10 + i}`, ua: UAS[i % UAS.length] }));
   for (let day = at('2026-11-16T00:00:00Z'); day < T_END; day += 86_400_000) {
     for (const u of users) {

@@ -1,0 +1,22 @@
+// findings.json: the stable, documented machine output (docs/findings-json.md).
+import type { CaseReport } from './model.js';
+
+export const FINDINGS_SCHEMA = 'clawtrail.findings/1';
+
+export function renderFindingsJson(r: CaseReport): string {
+  return JSON.stringify({
+    schema: FINDINGS_SCHEMA,
+    tool: r.tool,
+    generated_at: r.generated_at,
+    verdict: { status: r.verdict.status, headline: r.verdict.headline },
+    span: r.span,
+    partial_evidence: r.partial,
+    findings: r.findings.map((f) => ({
+      id: f.id, rank: f.rank, query_id: f.query_id, severity: f.severity, confidence: f.confidence, start: f.start, end: f.end, statement: f.statement,
+      evidence: f.evidence.map((c) => ({ path: c.path ?? null, line: c.line ?? null, commit: c.sha ?? null, note: c.note ?? null })),
+      details: f.details,
+    })),
+    omitted_findings: r.omitted.findings,
+    sources: r.sources.map((s) => ({ path: s.path, kind: s.kind, format: s.format, sha256: s.sha256, lines: s.total_lines, parsed: s.parsed_lines, rejected: s.rejected_lines, status: s.status })),
+  }, null, 2) + '\n';
+}
