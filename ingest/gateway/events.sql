@@ -10,7 +10,7 @@ SELECT {{source_id}}, line_no, line_count, ts, ts_text, tz_assumed, TRY_CAST(dae
                          nullif(regexp_extract(message, '(?:gateway closed|after close|disconnected) \((\d{4})', 1), '')) AS INTEGER),
        CASE WHEN event = 'disconnected' THEN nullif(nullif(regexp_extract(message, ' reason=(.*?) conn=', 1), 'n/a'), '')
             WHEN event = 'closed-before-connect' THEN nullif(nullif(regexp_extract(message, ' reason=(.*)$', 1), 'n/a'), '')
-            WHEN event = 'client-closed' THEN nullif(regexp_extract(message, '\(\d{4}[^)]*(?:\([^)]*\))?[^)]*\):? ?(.*)$', 1), '')
+            WHEN event = 'client-closed' THEN nullif(regexp_extract(message, '\(\d{4}(?:[^()]|\([^()]*\))*\):? ?(.*)$', 1), '')
             WHEN event = 'closed' THEN nullif(regexp_extract(message, ' reason=(\S+)', 1), '') END,
        CASE WHEN event = 'unauthorized' THEN nullif(regexp_extract(message, ' reason=(\S+)$', 1), '')
             WHEN event IN ('client-closed', 'client-auth-failed', 'closed-before-connect') AND contains(lower(message), 'device token mismatch') THEN 'device_token_mismatch'

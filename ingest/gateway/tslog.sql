@@ -12,7 +12,7 @@ SELECT line_no, 1, NULL, NULL, NULL, 'tslog',
        coalesce(TRY_CAST(mdate AS TIMESTAMPTZ), TRY_CAST(time AS TIMESTAMPTZ)),
        false,
        coalesce(lower(j->>'$._meta.logLevelName'), lower(j->>'$.level')),
-       coalesce(regexp_extract(j->>'$._meta.name', '"subsystem":"([^"]+)"', 1), j->>'$.subsystem'),
+       coalesce(nullif(regexp_extract(j->>'$._meta.name', '"subsystem":"([^"]+)"', 1), ''), j->>'$.subsystem'),
        redact(strip_ansi(CASE
          WHEN p0 IS NULL THEN j->>'$.message'
          WHEN starts_with(p0, '{"subsystem"') AND json_type(j, '$."1"') = 'OBJECT' THEN j->>'$."2"'

@@ -13,7 +13,7 @@ SELECT {{source_id}}, line_no, 'haproxy', started + to_microseconds(greatest(TRY
        g.ip, g.m, redact(g.p), nullif(g.proto, ''), TRY_CAST(g.st AS INTEGER), TRY_CAST(g.sz AS BIGINT),
        TRY_CAST(g.tt AS DOUBLE) / 1000, TRY_CAST(g.tr AS DOUBLE) / 1000, NULL, g.be || '/' || g.srv, NULL, NULL, NULL, NULL, NULL, NULL,
        g.st = '101'
-FROM (SELECT *, timezone({{tz}}, strptime(g.t, '%d/%b/%Y:%H:%M:%S')) + to_microseconds(coalesce(TRY_CAST(('0' || g.frac) AS DOUBLE), 0) * 1000000) AS started
+FROM (SELECT *, timezone({{tz}}, strptime(g.t, '%d/%b/%Y:%H:%M:%S')) + to_microseconds(CAST(coalesce(TRY_CAST(('0' || g.frac) AS DOUBLE), 0) * 1000000 AS BIGINT)) AS started
       FROM hp WHERE g.t <> '');
 INSERT INTO proxy_errors
 SELECT {{source_id}}, line_no, 'haproxy', NULL, NULL, true, NULL, TRY_CAST(s.pid AS INTEGER), NULL,
