@@ -1,0 +1,160 @@
+// The CLI end to end (a child process on real files): help, ingest summary and exit codes, sql, analyze and its
+// reports (Markdown sections, SARIF 2.1.0 shape, findings.json), the drift audit with its baseline, the exports.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { Store } from '../ingest/store.js';
+import { fromRoot } from '../lib/paths.js';
+import { SAMPLES, runCli, tempDir, writeTree } from './helpers.js';
+
+describe('help and version', () => {
+  it('--help teaches with examples and exit codes; --version prints the package version', () => {
+    const h = runCli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('Examples:');
+    expect(h.stdout).toContain('Exit codes');
+    for (const c of ['analyze', 'ingest', 'sql', 'queries', 'query', 'report', 'audit', 'export']) expect(h.stdout).toContain(c);
+    const v = runCli(['--version']);
+    expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version);
+  });
+
+  it('a bad option or argument is a clear error with exit 1', () => {
+    const r = runCli(['query', 'no-such-query', '--db', ':memory:']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no query no-such-query');
+    const p = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', tempDir(), '--param', 'ws-close-bursts.min_count=lots']);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain('must be a number');
+  });
+});
+
+describe('ingest', () => {
+  it('detects each file of a mixed folder, prints the accounting, and exits 3 for a file it cannot read', () => {
+    const dir = writeTree({
+      'gw.log': '2026-02-27T00:45:49.947+00:00 [ws] webchat disconnected code=1006 reason=n/a conn=676fc4da-db35-4630-9a77-c0fd70482c14\n',
+      'access.log': '192.0.2.1 - - [02/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "Mozilla/5.0"\n',
+      'events.jsonl': '{"Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"x"}},"time":1,"timeNano":1000000000}\n',
+      'mystery.bin': 'lorem ipsum dolor sit amet\nconsectetur\n',
+    });
+    const db = join(tempDir(), 'case.duckdb');
+    const r = runCli(['ingest', dir, '--db', db]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/4 source\(s\): 5 lines = 3 parsed \+ 2 rejected/);
+    expect(r.stdout).toContain('docker-logs');
+    expect(r.stdout).toContain('nginx-access:combined');
+    expect(r.stdout).toContain('docker-events-json');
+    expect(r.stdout).toContain('unknown format');
+    const again = runCli(['ingest', dir, '--db', db, '-q']);
+    expect(again.code).toBe(3);
+    const s = runCli(['sql', '--db', db, '--json', 'SELECT count(*)::INTEGER AS n FROM gateway_events']);
+    expect(JSON.parse(s.stdout)).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('analyze and its reports', () => {
+  const out = tempDir();
+  const r = runCli(['analyze', join(SAMPLES, 'token-divergence'), '--out', out, '-q']);
+
+  it('exits 2 on a high finding and writes every report', () => {
+    expect(r.code, r.stderr).toBe(2);
+    for (const f of ['report.html', 'report.md', 'findings.json', 'findings.sarif', 'case.duckdb']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(r.stdout).toContain('Verdict (incident)');
+  });
+
+  it('writes a postmortem with every section, the root cause and concrete follow-ups', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    for (const h of ['## Summary', '## Impact', '## Detection', '## Diagnosis', '## Key moments', '## Contributing factors', '## Follow-ups', '## Cost', '## Evidence']) expect(md).toContain(h);
+    expect(md).toMatch(/\*\*Root cause \(high/);
+    expect(md).toContain('Keep one token source');
+    expect(md).toMatch(/\| time \(UTC\) \| lane \| what \| evidence \|/);
+  });
+
+  it('writes SARIF 2.1.0 with locations at config files and commits', () => {
+    const sarif = JSON.parse(readFileSync(join(out, 'findings.sarif'), 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver.name).toBe('clawtrail');
+    const res = sarif.runs[0].results as { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } }; properties?: { commit: string } }[] }[];
+    const div = res.find((x) => x.ruleId === 'token-divergence')!;
+    expect(div.level).toBe('error');
+    expect(div.locations.some((l) => l.physicalLocation.artifactLocation.uri === '.env' && l.properties?.commit)).toBe(true);
+    for (const x of res) expect(sarif.runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === x.ruleId)).toBe(true);
+  });
+
+  it('writes findings.json in its documented schema', () => {
+    const j = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
+    expect(j.schema).toBe('clawtrail.findings/1');
+    expect(j.findings[0]).toMatchObject({ rank: 1, query_id: 'token-divergence', severity: 'high' });
+    expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'id', 'query_id', 'rank', 'severity', 'start', 'statement']);
+  });
+
+  it('re-renders from the case database alone', () => {
+    const again = tempDir();
+    const rr = runCli(['report', '--db', join(out, 'case.duckdb'), '--out', again, '--format', 'md,json']);
+    expect(rr.code, rr.stderr).toBe(0);
+    expect(existsSync(join(again, 'report.md'))).toBe(true);
+    expect(existsSync(join(again, 'report.html'))).toBe(false);
+  });
+
+  it('exits 0 on the healthy week', () => {
+    const h = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', tempDir(), '-q']);
+    expect(h.code, h.stdout + h.stderr).toBe(0);
+  });
+});
+
+describe('drift audit', () => {
+  it('reports the period changes, fails on new findings, accepts them into a baseline, and reports stale entries', () => {
+    const out = tempDir();
+    const baseline = join(out, 'baseline.json');
+    const first = runCli(['audit', join(SAMPLES, 'token-divergence'), '--since', '7d', '--out', out, '--write-baseline', baseline, '-q']);
+    expect(first.code, first.stderr).toBe(2);
+    expect(first.stdout).toMatch(/\d+ config change\(s\)/);
+    const audit = JSON.parse(readFileSync(join(out, 'audit.json'), 'utf8'));
+    expect(audit.changes.some((c: { key: string; fp_change: string | null }) => c.key === 'OPENCLAW_GATEWAY_TOKEN' && c.fp_change?.startsWith('fingerprint hmac:'))).toBe(true);
+    expect(readFileSync(join(out, 'audit.md'), 'utf8')).toContain('## New findings');
+    expect(JSON.parse(readFileSync(join(out, 'audit.sarif'), 'utf8')).version).toBe('2.1.0');
+
+    const second = runCli(['audit', join(SAMPLES, 'token-divergence'), '--since', '7d', '--out', tempDir(), '--baseline', baseline, '-q']);
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.stdout).toContain('0 new finding(s)');
+
+    const b = JSON.parse(readFileSync(baseline, 'utf8'));
+    b.entries.push({ key: 'ffffffffffffffffffff', query_id: 'security-shortcuts', severity: 'high', statement: 'gone' });
+    writeFileSync(baseline, JSON.stringify(b));
+    const third = runCli(['audit', join(SAMPLES, 'token-divergence'), '--since', '7d', '--out', tempDir(), '--baseline', baseline, '-q']);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain('1 stale baseline entry');
+  });
+});
+
+describe('export', () => {
+  it('writes Parquet (DuckDB COPY), Arrow IPC (apache-arrow) and Timesketch JSONL that read back', async () => {
+    const out = tempDir();
+    expect(runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', out, '-q']).code).toBe(2);
+    const db = join(out, 'case.duckdb');
+    const r = runCli(['export', '--db', db, '--parquet', join(out, 'pq'), '--arrow', join(out, 'arrow'), '--timesketch', join(out, 'ts.jsonl')]);
+    expect(r.code, r.stderr).toBe(0);
+    const store = await Store.open(':memory:');
+    const n = await store.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet('${join(out, 'pq', 'gateway_events.parquet')}')`);
+    store.close();
+    const src = await Store.open(db);
+    const want = await src.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM gateway_events');
+    src.close();
+    expect(n!.n).toBe(want!.n);
+    const t = tableFromIPC(readFileSync(join(out, 'arrow', 'gateway_events.arrow')));
+    expect(t.numRows).toBe(want!.n);
+    expect(t.schema.fields.map((f) => f.name)).toContain('close_code');
+    const first = JSON.parse(readFileSync(join(out, 'ts.jsonl'), 'utf8').split('\n')[0]);
+    expect(Object.keys(first)).toEqual(expect.arrayContaining(['message', 'datetime', 'timestamp_desc', 'timestamp']));
+  });
+});
+
+describe('docs', () => {
+  it('documents every table of the schema', () => {
+    const schema = readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8');
+    const doc = readFileSync(fromRoot('docs', 'schema.md'), 'utf8');
+    const tables = [...schema.matchAll(/CREATE (?:TABLE|OR REPLACE VIEW) (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]);
+    expect(tables.length).toBeGreaterThan(15);
+    for (const t of tables) expect(doc, t).toContain(`\`${t}\``);
+  });
+});
