@@ -89,7 +89,9 @@ function detectConfig(name: string, sample: string[]): Detection | undefined {
   const text = wholeText(sample);
   const lower = name.toLowerCase();
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('[') && /"Id"\s*:/.test(text) && /"(State|Config|Created)"\s*:/.test(text)) return { kind: 'docker-inspect', format: 'docker-inspect' };
+  const inspectShaped = /"Id"\s*:/.test(text) && /"(State|Config|Created)"\s*:/.test(text);
+  if ((trimmed.startsWith('[') && inspectShaped) || (trimmed.startsWith('{') && inspectShaped && /"(Mounts|HostConfig|NetworkSettings|RestartCount)"\s*:/.test(text)))
+    return { kind: 'docker-inspect', format: 'docker-inspect' };
   if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(lower) || /^services:\s*$/m.test(text) && /^\s+(image|build|volumes|environment):/m.test(text)) return { kind: 'compose', format: 'compose' };
   if (/openclaw.*\.json5?$|^openclaw\.json(\.(last-good|bak(\.\d+)?|clobbered\.\S+))?$/.test(lower) || (trimmed.startsWith('{') && /["']?gateway["']?\s*:\s*\{/.test(text) && !/"log"\s*:/.test(text)))
     return { kind: 'openclaw-config', format: 'openclaw-json' };

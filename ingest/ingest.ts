@@ -181,9 +181,11 @@ async function ingestFile(
   const already = await store.one<{ source_id: string; path: string }>(
     `SELECT source_id, path FROM sources WHERE sha256 = ${lit(scan.sha256)} AND status <> 'error' ORDER BY source_id LIMIT 1`);
   if (already) {
-    const reason = already.path === file.path ? 'already ingested (same path and sha256)' : `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
+    // Same path and content: already in the case — report its accounting again (an idempotent re-run).
+    if (already.path === file.path) return summaryOf(store, Number(already.source_id));
+    const reason = `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
     result.skipped.push({ path: file.path, reason });
-    if (already.path !== file.path && !(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
+    if (!(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
       const id = await nextSourceId(store);
       await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, status, note, ingested_at)
         SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.source_id}`);
@@ -221,8 +223,9 @@ async function ingestFile(
         await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l)}))`);
       }
     } else if (STRUCTURED_KINDS.has(det.kind)) {
-      const lines = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
-      const acc = await account(store, sourceId, scan, opts.tz, lines);
+      const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
+      notes.push(...(counted.notes ?? []));
+      const acc = await account(store, sourceId, scan, opts.tz, counted);
       if (acc.rejected > 0) status = 'partial';
     } else {
       let readPath = file.path;

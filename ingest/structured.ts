@@ -17,7 +17,7 @@ import { ingestDevices } from './config/devices.js';
 import { ingestInspect, snapshotFromContent } from './docker/inspect.js';
 
 export const STRUCTURED_KINDS = new Set<Kind>(['docker-inspect', 'compose', 'dotenv', 'openclaw-config', 'devices', 'proxy-config', 'state-db']);
-export interface StructuredCount { parsed: number; rejected: number }
+export interface StructuredCount { parsed: number; rejected: number; notes?: string[] }
 
 const MAX_DOCUMENT = 64 * 1024 * 1024;
 
@@ -80,8 +80,7 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
       const fromContent = snapshotFromContent(safeArray(text));
       const snapshot = fromContent ? { at: fromContent, assumed: false } : input.snapshotTime ? { at: input.snapshotTime, assumed: false } : { at: mtime, assumed: true };
       const r = await ingestInspect(store, sourceId, path, text, fpr, snapshot);
-      if (r.notes.length) await store.run(`UPDATE sources SET note = ${lit(r.notes.join('; '))} WHERE source_id = ${sourceId}`);
-      return { parsed: total, rejected: 0 };
+      return { parsed: total, rejected: 0, notes: r.notes };
     }
     if (det.kind === 'devices') {
       await ingestDevices(store, sourceId, path, text, fpr);

@@ -22,9 +22,10 @@ WITH dies AS (
   FROM dies WHERE exit_code <> 0 AND actor_id IN (SELECT actor_id FROM dies WHERE recent_nonzero >= $loop_min_deaths)
   GROUP BY actor_id
 ), flaps AS (
+  -- a restart is a death followed by a start of the same container
   SELECT actor_id, any_value(coalesce(service, name)) AS who, time_bucket(INTERVAL 1 DAY, ts) AS day, count(*) AS restarts,
-         list({'source_id': source_id, 'line': line_no, 'note': action} ORDER BY ts)[1:6] AS ev
-  FROM docker_events WHERE action IN ('restart', 'start') AND actor_id NOT IN (SELECT actor_id FROM loops)
+         list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')} ORDER BY ts)[1:6] AS ev
+  FROM docker_events WHERE action = 'die' AND actor_id NOT IN (SELECT actor_id FROM loops)
   GROUP BY actor_id, day HAVING count(*) >= $flap_min_restarts
 ), counted AS (
   SELECT container_id, arg_max(coalesce(service, name), snapshot_at) AS who, max(restart_count) AS rc, bool_or(oom_killed) AS oom,
