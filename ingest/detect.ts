@@ -28,7 +28,7 @@ export const FORMATS: Record<string, Kind> = {
 const RE = {
   daemonStamp: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d) /,
   composePrefix: /^(?:\x1b\[[0-9;]*m)*[A-Za-z0-9_.@-]+ *(?:\x1b\[[0-9;]*m)*\|/,
-  console: /^(?:\x1b\[[0-9;]*m)*(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?)(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*\[[^\]]+\]/,
+  console: /^(?:\x1b\[[0-9;]*m)*(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)(?:\x1b\[[0-9;]*m)* |(?:\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?)(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*\[[^\]]+\])/,
   journald: /^[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d \S+ [^\s[:]+(?:\[\d+\])?: /,
   openclawLogs: /^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?) (?:trace|debug|info|warn|error|fatal) \S+ /,
   nginxError: /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: /,
@@ -61,12 +61,12 @@ const LINE_FORMATS: { format: string; test: LineTest }[] = [
   { format: 'caddy-json', test: (_, j) => !!j && typeof j.logger === 'string' && (j.logger as string).startsWith('http') || (!!j && j.msg === 'handled request') },
   { format: 'traefik-json', test: (_, j) => !!j && 'DownstreamStatus' in j },
   { format: 'openclaw-logs', test: (l, j) => (!!j && j.type === 'log' && 'message' in j) || RE.openclawLogs.test(l) },
+  { format: 'docker-events-text', test: (l) => RE.eventsText.test(l) },
   { format: 'docker-logs', test: (l, j) => (!!j && 'subsystem' in j && 'message' in j) || RE.daemonStamp.test(l) || RE.composePrefix.test(l) || RE.console.test(l) },
   { format: 'nginx-error', test: (l) => RE.nginxError.test(l) },
   { format: 'haproxy', test: (l) => RE.haproxy.test(l) || RE.haproxySyslog.test(l) },
   { format: 'envoy', test: (l) => RE.envoy.test(l) },
   { format: 'traefik-clf', test: (l) => RE.traefikClf.test(l) },
-  { format: 'docker-events-text', test: (l) => RE.eventsText.test(l) },
   { format: 'journald', test: (l) => RE.journald.test(l) },
 ];
 

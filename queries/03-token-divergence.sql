@@ -81,7 +81,7 @@ SELECT CASE WHEN coalesce(r.n, 0) > 0 THEN 'high' ELSE 'medium' END AS severity,
          CASE WHEN cl.sha IS NOT NULL THEN [{'sha': cl.sha, 'path': cl.path, 'note': 'closed the divergence'}] ELSE [] END,
          coalesce(r.ev, [])))::VARCHAR AS evidence,
        o.sha AS opened_by_commit, oc.author AS opened_by_author, oc.subject AS opened_by_subject, cl.sha AS closed_by_commit,
-       cc.surface AS closed_by_surface, coalesce(r.n, 0) AS rejections, r.clients AS clients_hit
+       cc.surface AS closed_by_surface, coalesce(r.n, 0)::INTEGER AS rejections, r.clients AS clients_hit
 FROM bounded b
 LEFT JOIN opener o USING (run) LEFT JOIN commits oc ON oc.sha = o.sha
 LEFT JOIN closer_commit cl USING (run) LEFT JOIN commits clc ON clc.sha = cl.sha

@@ -85,7 +85,7 @@ SELECT CASE WHEN coalesce(j.n, 0) > 0 AND ((mo.src IS NOT NULL AND mn.src IS NOT
          CASE WHEN mo.source_id IS NOT NULL THEN [{'source_id': mo.source_id, 'note': 'mounts of the old container'}] ELSE [] END,
          coalesce(j.ev, []), coalesce(ra.ev, [])))::VARCHAR AS evidence,
        r.prev_id AS old_container, r.container_id AS new_container, mo.src AS old_state_mount, mn.src AS new_state_mount,
-       coalesce(j.n, 0) AS rejections, k.known_before AS devices_known_before, ra.n AS reapprovals,
+       coalesce(j.n, 0)::INTEGER AS rejections, k.known_before AS devices_known_before, ra.n::INTEGER AS reapprovals,
        round((epoch(ra.last_ts) - epoch(r.started)) / 60, 1) AS minutes_to_recover
 FROM recreates r
 LEFT JOIN mounts mo ON mo.container_id = r.prev_id LEFT JOIN mounts mn ON mn.container_id = r.container_id

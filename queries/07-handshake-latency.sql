@@ -26,7 +26,7 @@ WITH hs AS (
   GROUP BY a.device_id
 )
 SELECT CASE WHEN p95 > $budget_ms THEN 'low' ELSE 'info' END AS severity, hour AS start_ts, hour + INTERVAL 1 HOUR AS end_ts,
-       format('Handshakes {}: p50 {} ms, p95 {} ms, p99 {} ms over {} handshake(s){}', strftime(hour, '%Y-%m-%d %H:00'), round(p50), round(p95), round(p99), n,
+       format('Handshakes {}: p50 {} ms, p95 {} ms, p99 {} ms over {} handshake(s){}', strftime(hour, '%Y-%m-%d %H:00'), round(p50)::INTEGER, round(p95)::INTEGER, round(p99)::INTEGER, n,
               CASE WHEN p95 > $budget_ms THEN format(' — p95 above the {} ms budget', $budget_ms) ELSE '' END) AS statement,
        0.7 AS confidence, to_json([{'source_id': source_id, 'line': line_no, 'note': 'slowest handshake of the hour'}])::VARCHAR AS evidence
 FROM hourly WHERE p95 > $budget_ms

@@ -54,5 +54,5 @@ SELECT 'info' AS severity, start_ts, end_ts,
        CASE WHEN probable_cause IS NOT NULL THEN 0.8 ELSE 0.4 END AS confidence,
        to_json(ev)::VARCHAR AS evidence,
        round(duration_h, 2) AS duration_h, round(engineer_hours, 2) AS engineer_hours, round(engineer_hours * $hourly_rate, 2) AS cost,
-       round(engineer_hours * $hourly_rate / $monthly_lease, 2) AS lease_months, overnight, n AS signals, cause_query
+       round(engineer_hours * $hourly_rate / $monthly_lease, 2) AS lease_months, overnight, n::INTEGER AS signals, cause_query
 FROM costed ORDER BY start_ts

@@ -35,7 +35,7 @@ SELECT CASE WHEN epoch(coalesce(b.reconnected, e.last_rejection)) - epoch(r.t) >
               strftime(r.t, '%Y-%m-%d %H:%M:%S'), coalesce(r.old_shape, '?'), r.new_shape,
               CASE WHEN r.commit_sha IS NOT NULL THEN ', commit ' || r.commit_sha[1:12] ELSE '' END,
               coalesce(e.auth_changed, 0), coalesce(e.rejections, 0),
-              round(epoch(coalesce(b.reconnected, e.last_rejection, r.t)) - epoch(r.t)),
+              round(epoch(coalesce(b.reconnected, e.last_rejection, r.t)) - epoch(r.t))::INTEGER,
               CASE WHEN epoch(coalesce(b.reconnected, e.last_rejection, r.t)) - epoch(r.t) > $budget_minutes * 60 THEN 'over' ELSE 'within' END,
               $budget_minutes) AS statement,
        0.8 AS confidence,

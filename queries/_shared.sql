@@ -64,7 +64,9 @@ WITH dated AS (
 ), seq AS (
   SELECT *, lag(coalesce(fp, value)) OVER w AS prev, lag(secret_shape) OVER w AS prev_shape,
          row_number() OVER w AS nth
-  FROM dated WINDOW w AS (PARTITION BY surface, key, regexp_replace(path, '#.*$', '') ORDER BY valid_from, commit_sha)
+  -- one deployment has one openclaw.json: its copies (.bak, .last-good, other paths) are versions of the same file
+  FROM dated WINDOW w AS (PARTITION BY surface, key, CASE WHEN surface = 'openclaw.json' THEN '' ELSE regexp_replace(path, '#.*$', '') END
+                          ORDER BY valid_from, commit_sha)
 )
 SELECT surface, key, prev AS old_value, coalesce(fp, value) AS new_value, prev_shape AS old_shape, secret_shape AS new_shape,
        valid_from, commit_sha, path, source_id, line_no, nth = 1 AS first_seen
