@@ -214,13 +214,17 @@ async function ingestFile(
     if (scan.gzipError) notes.push(scan.gzipError);
     let status = scan.gzipError ? 'partial' : 'ok';
 
-    if (det.kind === 'unknown') {
+    if (scan.lines === 0 && !scan.gzipError) {
+      status = 'empty';
+      notes.push('empty file');
+    } else if (det.kind === 'unknown') {
       status = 'unknown-format';
       notes.push(det.why ?? 'no known format');
       // Nothing is silently dropped: an unknown file's lines are all counted as rejected, with its first lines cited.
       await store.run(`UPDATE sources SET parsed_lines = 0, rejected_lines = ${scan.lines} WHERE source_id = ${sourceId}`);
       for (const [i, l] of scan.sample.slice(0, 5).entries()) {
-        await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l)}))`);
+        // control bytes (NUL above all) never go into SQL text: they are made visible first
+        await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l.slice(0, 2048).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD'))}))`);
       }
     } else if (STRUCTURED_KINDS.has(det.kind)) {
       const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
@@ -232,7 +236,7 @@ async function ingestFile(
       let readScan = scan;
       if (!scan.validUtf8 || scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) {
         // DuckDB's reader stops on invalid UTF-8 and NUL: read a sanitised copy whose line numbers match the original.
-        const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`));
+        const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
         readPath = copy.path;
         readScan = { ...scan, gzip: false, longestLine: copy.longestLine };
         if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);

@@ -5,7 +5,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
-export async function sanitizedCopy(path: string, gzip: boolean, out: string): Promise<{ path: string; replaced: number; longestLine: number }> {
+export async function sanitizedCopy(path: string, gzip: boolean, out: string, maxBytes = Number.MAX_SAFE_INTEGER): Promise<{ path: string; replaced: number; longestLine: number }> {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const sink = createWriteStream(out);
   let replaced = 0;
@@ -35,7 +35,18 @@ export async function sanitizedCopy(path: string, gzip: boolean, out: string): P
   await new Promise<void>((resolve) => {
     const input = createReadStream(path, { highWaterMark: 1 << 20 });
     const stream = gzip ? input.pipe(createGunzip()) : input;
-    stream.on('data', (c: Buffer | string) => write(decoder.decode(c as Buffer, { stream: true })));
+    let seen = 0;
+    stream.on('data', (c: Buffer | string) => {
+      seen += (c as Buffer).length;
+      if (seen > maxBytes) {
+        // the same bound the scan applied (a gzip bomb): keep what came before it
+        input.destroy();
+        stream.destroy();
+        resolve();
+        return;
+      }
+      write(decoder.decode(c as Buffer, { stream: true }));
+    });
     // a truncated gzip keeps what was decompressed before the damage
     stream.on('error', () => resolve());
     stream.on('end', () => resolve());

@@ -22,8 +22,9 @@ export interface ScanResult {
 
 const SAMPLE_LINES = 64;
 const SAMPLE_LINE_BYTES = 64 * 1024;
-/** Decompressed bytes allowed per compressed byte before a .gz is treated as a bomb (beyond 1 GiB). */
-export const GZIP_BOMB_RATIO = 2000;
+/** A .gz that expands more than this many times (real logs: 5–50×) past GZIP_BOMB_FLOOR bytes is a bomb. */
+export const GZIP_BOMB_RATIO = 200;
+export const GZIP_BOMB_FLOOR = 256 * 1024 * 1024;
 
 export async function isGzip(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
@@ -111,25 +112,37 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
       input.on('end', () => resolve());
       return;
     }
+    // The raw bytes are always hashed to the end; decompression may stop early (damage, bomb).
+    let inputDone = false;
+    let gunzipDone = false;
+    const settle = (): void => {
+      if (inputDone && gunzipDone) resolve();
+    };
+    input.on('end', () => {
+      inputDone = true;
+      settle();
+    });
     const gunzip = createGunzip();
+    const stopGunzip = (why: string): void => {
+      if (gunzipDone) return;
+      gzipError = why;
+      gunzipDone = true;
+      input.unpipe(gunzip);
+      gunzip.removeAllListeners('data');
+      gunzip.destroy();
+      input.resume();
+      settle();
+    };
     gunzip.on('data', (c: Buffer) => {
       onData(c);
-      const limit = Math.min(maxDecompressed, Math.max(1 << 30, bytes * GZIP_BOMB_RATIO));
-      if (decompressed > limit) {
-        gzipError = `decompressed size exceeds ${limit} bytes (ratio guard against gzip bombs); read stopped`;
-        input.destroy();
-        gunzip.destroy();
-        resolve();
+      if (decompressed > Math.min(maxDecompressed, Math.max(GZIP_BOMB_FLOOR, bytes * GZIP_BOMB_RATIO)) || decompressed > maxDecompressed) {
+        stopGunzip(`decompressed size passed ${decompressed} bytes from ${bytes} compressed (guard against gzip bombs); read stopped there`);
       }
     });
-    gunzip.on('error', (e) => {
-      gzipError = `corrupt or truncated gzip: ${e.message}`;
-      // keep hashing the raw bytes so the source row still has its sha256
-      input.resume();
-      input.on('end', () => resolve());
-    });
+    gunzip.on('error', (e) => stopGunzip(`corrupt or truncated gzip: ${e.message}`));
     gunzip.on('end', () => {
-      if (!gzipError) resolve();
+      gunzipDone = true;
+      settle();
     });
     input.pipe(gunzip);
   });

@@ -2,7 +2,8 @@
 
 /** A SQL string literal. */
 export function lit(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  // a NUL would end the statement text inside DuckDB's parser: it becomes U+FFFD
+  return `'${value.replace(/\u0000/g, '\uFFFD').replace(/'/g, "''")}'`;
 }
 
 /** Replaces {{name}} placeholders with the given SQL fragments (already quoted). */

@@ -73,7 +73,7 @@ export async function buildReport(store: Store, meta: { version: string; command
 
   const top = all.filter((f) => f.severity === 'critical' || f.severity === 'high');
   const medium = all.filter((f) => f.severity === 'medium');
-  const partial = sources.some((s) => s.status !== 'ok' && s.status !== 'duplicate');
+  const partial = sources.some((s) => !['ok', 'duplicate', 'empty'].includes(s.status));
   const causes = (top.length ? top : medium).filter((f) => !['ws-close-bursts', 'evidence-coverage', 'incidents-and-hours'].includes(f.query_id)).slice(0, 5);
   const verdict = top.length
     ? { status: 'incident' as const, headline: causes[0]?.statement ?? top[0].statement, causes }

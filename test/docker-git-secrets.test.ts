@@ -32,15 +32,18 @@ function buildRepo(): { dir: string; marker: string; shas: string[] } {
     chmodSync(join(dir, '.git', 'hooks', h), 0o755);
   }
   const cfg = readFileSync(join(dir, '.git', 'config'), 'utf8');
-  writeFileSync(join(dir, '.git', 'config'), `${cfg}[filter "evil"]\n\tclean = sh -c 'touch ${marker}-clean; cat'\n\tsmudge = sh -c 'touch ${marker}-smudge; cat'\n[diff "evil"]\n\ttextconv = sh -c 'touch ${marker}-textconv; cat'\n[core]\n\tfsmonitor = sh -c 'touch ${marker}-fsmonitor'\n`);
+  // values in double quotes: a `;` would otherwise start a comment in git config
+  writeFileSync(join(dir, '.git', 'config'), `${cfg}[filter "evil"]\n\tclean = "sh -c 'touch ${marker}-clean; cat'"\n\tsmudge = "sh -c 'touch ${marker}-smudge; cat'"\n[diff "evil"]\n\ttextconv = "sh -c 'touch ${marker}-textconv; cat'"\n[core]\n\tfsmonitor = "sh -c 'touch ${marker}-fsmonitor'"\n`);
   const shas: string[] = [];
   const commit = (date: string, files: Record<string, string>, msg: string): void => {
     for (const [p, c] of Object.entries(files)) {
       mkdirSync(join(dir, p, '..'), { recursive: true });
       writeFileSync(join(dir, p), c);
     }
-    git(dir, ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', 'add', '-A']);
-    git(dir, ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', 'commit', '-q', '-m', msg], date);
+    // building the repository must not trip the traps either: neutralise them on the command line
+    const safe = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'filter.evil.clean=cat', '-c', 'filter.evil.smudge=cat'];
+    git(dir, [...safe, 'add', '-A']);
+    git(dir, [...safe, 'commit', '-q', '-m', msg], date);
     shas.push(git(dir, ['rev-parse', 'HEAD']).trim());
   };
   commit('2026-10-01T10:00:00+00:00', {
@@ -70,6 +73,9 @@ describe('git history', () => {
     const { dir, marker, shas } = buildRepo();
     const { store, result } = await ingestCase([], { git: [dir] });
     expect(markersIn(marker)).toEqual([]);
+    // the traps are armed: an ordinary git read in the same repository runs the textconv
+    execFileSync('git', ['log', '-p', '-1', '--', 'openclaw/openclaw.json'], { cwd: dir, env: GIT_ENV });
+    expect(markersIn(marker).some((m) => m.endsWith('-textconv'))).toBe(true);
     const src = result.sources.find((s) => s.kind === 'git')!;
     expect(src).toMatchObject({ status: 'ok', total_lines: 4, parsed_lines: 4, first_ts: '2026-10-01T10:00:00Z' });
     const commits = await store.all<{ sha: string; subject: string; author: string }>('SELECT sha, subject, author FROM commits ORDER BY committer_time');
