@@ -42,7 +42,8 @@ const sqlFile = (...p: string[]): string => readFileSync(fromRoot('ingest', ...p
 function scriptsFor(det: Detection, sourceId: number): string[] {
   const gw = (wrapper: string): string[] => [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', wrapper), sqlFile('gateway', 'console.sql'), sqlFile('gateway', 'events.sql')];
   switch (det.format) {
-    case 'docker-json-file': return gw('docker-json-file.sql');
+    // the json-file wrapper comes in two steps: see jsonFileSecondStep()
+    case 'docker-json-file': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'docker-json-file.sql'), JSON_FILE_SECOND_STEP, sqlFile('gateway', 'console.sql'), sqlFile('gateway', 'events.sql')];
     case 'docker-logs': return gw('docker-logs.sql');
     case 'journald': return gw('journald.sql');
     case 'tslog': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'tslog.sql'), sqlFile('gateway', 'events.sql')];
@@ -62,6 +63,15 @@ function scriptsFor(det: Detection, sourceId: number): string[] {
   }
 }
 
+/** Placeholder in a script list: the json-file merge step is chosen once the file's records are known. */
+const JSON_FILE_SECOND_STEP = '-- @json-file-second-step';
+
+/** Joining split records needs a window over the whole file: only done when a file has a record over 16 KiB. */
+async function jsonFileSecondStep(store: Store): Promise<string> {
+  const partial = Number((await store.one<{ n: string }>(`SELECT count(*) AS n FROM jf WHERE x[1] IS NOT NULL AND NOT ends_with(x[1], chr(10))`))!.n);
+  return sqlFile('gateway', partial > 0 ? 'docker-json-partials.sql' : 'docker-json-whole.sql');
+}
+
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
 const TIMED_TABLES = ['gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'docker_events'];
 
@@ -78,15 +88,12 @@ function containerFromPath(path: string): string {
   return m ? lit(m[1].slice(0, 12)) : 'NULL';
 }
 
-async function account(store: Store, sourceId: number, scan: ScanResult, tz: string, structured?: StructuredCount): Promise<{ parsed: number; rejected: number; blank: number; lost: number }> {
+interface RawCount { lines: number; blank: number }
+
+async function account(store: Store, sourceId: number, scan: ScanResult, tz: string, structured?: StructuredCount, raw?: RawCount): Promise<{ parsed: number; rejected: number; blank: number; lost: number }> {
   const rej = structured ? structured.rejected : Number((await store.one<{ n: string }>(`SELECT count(*) AS n FROM rejects WHERE source_id = ${sourceId}`))!.n);
-  let blank = 0;
-  let lost = 0;
-  if (!structured) {
-    const r = await store.one<{ n: string; b: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE line IS NULL OR trim(line, chr(13)) = '') AS b FROM raw_lines`);
-    blank = Number(r!.b);
-    lost = scan.lines - Number(r!.n);
-  }
+  const blank = raw?.blank ?? 0;
+  const lost = raw ? scan.lines - raw.lines : 0;
   const parsed = scan.lines - rej - Math.max(lost, 0);
   const union = TIMED_TABLES.map((t) => `SELECT ts, tz_assumed FROM ${t} WHERE source_id = ${sourceId}`.replace('tz_assumed FROM docker_events', 'false AS tz_assumed FROM docker_events').replace('tz_assumed FROM config_audit', 'false AS tz_assumed FROM config_audit')).join(' UNION ALL ');
   await store.run(`UPDATE sources SET
@@ -205,11 +212,11 @@ async function ingestFile(
   }
   const sourceId = await nextSourceId(store);
   progress(`${file.path}: ${det.format}`);
-  await store.run('BEGIN TRANSACTION');
+  // Marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
   try {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, ingested_at)
       VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
-              ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, 0, 0, 'ok', now())`);
+              ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, 0, 0, 'ingesting', now())`);
     const notes: string[] = [];
     if (scan.gzipError) notes.push(scan.gzipError);
     let status = scan.gzipError ? 'partial' : 'ok';
@@ -243,12 +250,16 @@ async function ingestFile(
       }
       await loadRawLines(store, readPath, readScan);
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
-      const rowbase = (await store.one<{ b: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b FROM raw_lines`))!.b; // a BIGINT beyond 2^53: kept as text
-      for (const script of scriptsFor(det, sourceId)) {
+      // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
+      const loaded = (await store.one<{ b: string; n: string; blank: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n,
+          count(*) FILTER (WHERE line IS NULL OR trim(line, chr(13)) = '') AS blank FROM raw_lines`))!;
+      const rowbase = loaded.b;
+      for (const step of scriptsFor(det, sourceId)) {
+        const script = step === JSON_FILE_SECOND_STEP ? await jsonFileSecondStep(store) : step;
         const sql = fill(script, { source_id: sourceId, container: containerFromPath(file.path), tz: lit(opts.tz), rowbase });
         for (const stmt of statements(sql)) await store.run(stmt);
       }
-      const acc = await account(store, sourceId, scan, opts.tz);
+      const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: Number(loaded.blank) });
       if (acc.lost !== 0) {
         notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);
         status = 'partial';
@@ -256,9 +267,8 @@ async function ingestFile(
       if (acc.rejected > 0) status = 'partial';
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
-    await store.run('COMMIT');
   } catch (err) {
-    await store.run('ROLLBACK');
+    await store.discardIncomplete([sourceId]);
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;
     result.problems.push({ path: file.path, reason });
     await recordProblem(store, file.path, reason);

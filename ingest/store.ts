@@ -7,6 +7,9 @@ import { statements } from '../lib/sql.js';
 
 export type Row = Record<string, unknown>;
 
+/** CLAWTRAIL_PROFILE=1 prints every statement's wall time on stderr (for the benchmark and EXPLAIN work). */
+const PROFILE = process.env.CLAWTRAIL_PROFILE === '1';
+
 export class Store {
   private constructor(
     readonly path: string,
@@ -37,11 +40,30 @@ export class Store {
     await store.run(`SET memory_limit='${opts.memoryLimit ?? '2GB'}'`);
     if (opts.tempDir) await store.run(`SET temp_directory='${opts.tempDir.replace(/'/g, "''")}'`);
     for (const stmt of statements(readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8'))) await store.run(stmt);
+    await store.discardIncomplete();
     return store;
   }
 
+  /** Tables whose rows belong to one source (source_id). */
+  static readonly SOURCE_TABLES = ['rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
+    'container_env', 'docker_events', 'config_values', 'commits', 'commit_files', 'devices'];
+
+  /**
+   * A source is written statement by statement (large transactions make DuckDB's bulk inserts several times slower)
+   * and marked 'ingesting' until its accounting is done. Whatever an interrupted run (kill -9, a crash) left is
+   * removed here, so the next run ingests that file again from scratch.
+   */
+  async discardIncomplete(ids?: number[]): Promise<void> {
+    const where = ids ? `source_id IN (${ids.join(',') || 'NULL'})` : `source_id IN (SELECT source_id FROM sources WHERE status = 'ingesting')`;
+    if (!ids && !(await this.one(`SELECT 1 FROM sources WHERE status = 'ingesting'`))) return;
+    for (const t of Store.SOURCE_TABLES) await this.run(`DELETE FROM ${t} WHERE ${where}`);
+    await this.run(`DELETE FROM sources WHERE ${where}`);
+  }
+
   async run(sql: string): Promise<void> {
+    const t0 = PROFILE ? performance.now() : 0;
     await this.conn.run(sql);
+    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
   }
 
   /** Rows as plain JSON-safe values (BIGINT → string, times → text); cast in SQL when numbers are needed. */

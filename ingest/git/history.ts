@@ -149,10 +149,9 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
         '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s'])
     : '';
   const commits = parseLog(log);
-  await store.run('BEGIN TRANSACTION');
   try {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, ingested_at)
-      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head.trim() || 'empty')}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ok',
+      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head.trim() || 'empty')}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ingesting',
       ${lit([commits.length === 0 ? 'empty repository (no commits)' : '', shallow ? 'shallow clone: history before the graft is missing' : ''].filter(Boolean).join('; ') || '')}, now())`);
     for (let i = 0; i < commits.length; i += 500) {
       const batch = commits.slice(i, i + 500);
@@ -186,10 +185,9 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
       reader.close();
     }
     await store.run(`UPDATE sources SET first_ts = (SELECT min(committer_time) FROM commits WHERE source_id = ${sourceId}),
-      last_ts = (SELECT max(committer_time) FROM commits WHERE source_id = ${sourceId}), tz = 'stated' WHERE source_id = ${sourceId}`);
-    await store.run('COMMIT');
+      last_ts = (SELECT max(committer_time) FROM commits WHERE source_id = ${sourceId}), tz = 'stated', status = 'ok' WHERE source_id = ${sourceId}`);
   } catch (err) {
-    await store.run('ROLLBACK');
+    await store.discardIncomplete([sourceId]);
     throw err;
   }
   return summaryOf(store, sourceId);

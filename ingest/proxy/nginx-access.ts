@@ -18,6 +18,11 @@ function timeExpr(vars: string[]): { ts: string; text: string } {
 /** The last number of an upstream list ("0.001, 0.000" → 0.000): the try that answered. */
 const lastOfList = (e: string): string => `TRY_CAST(nullif(regexp_extract(${e}, '([0-9.]+)\\s*$', 1), '') AS DOUBLE)`;
 
+/** The capture that is never empty on a match ($status is \d{3}), so a no-match needs no second regex. */
+function matchField(vars: string[]): string {
+  return vars.includes('status') ? 'status' : vars.find((v) => v.startsWith('time_') || v === 'msec') ?? vars[0];
+}
+
 export function nginxAccessSql(fmt: CompiledFormat, sourceId: number): string {
   const v = fmt.vars;
   const names = v.map((n) => lit(n)).join(', ');
@@ -28,13 +33,13 @@ export function nginxAccessSql(fmt: CompiledFormat, sourceId: number): string {
   const rt = field(v, 'request_time');
   const urt = field(v, 'upstream_response_time');
   const upgrade = field(v, 'http_upgrade');
+  const ok = `g."${matchField(v)}" <> ''`;
   return `
 CREATE OR REPLACE TEMP TABLE na AS
-SELECT rowid - {{rowbase}} AS line_no, line, regexp_extract(line, ${lit(fmt.regex)}, [${names}]) AS g
-FROM raw_lines;
+SELECT rowid - {{rowbase}} AS line_no, regexp_extract(line, ${lit(fmt.regex)}, [${names}]) AS g FROM raw_lines;
 INSERT INTO proxy_requests
 SELECT ${sourceId}, line_no, 'nginx', ts, ts_text, false,
-       ts - to_microseconds((coalesce(request_time, 0) * 1000000)::BIGINT),
+       make_timestamptz(epoch_us(ts) - (coalesce(request_time, 0) * 1000000)::BIGINT),
        ${col(field(v, 'remote_addr', 'realip_remote_addr', 'binary_remote_addr'))},
        nullif(r.m, ''), redact(nullif(r.p, '')), nullif(r.proto, ''),
        status, TRY_CAST(${col(field(v, 'body_bytes_sent', 'bytes_sent'))} AS BIGINT),
@@ -45,9 +50,11 @@ SELECT ${sourceId}, line_no, 'nginx', ts, ts_text, false,
        status = 101 OR lower(coalesce(${col(upgrade)}, '')) = 'websocket'
 FROM (SELECT line_no, g, ${t.ts} AS ts, ${t.text} AS ts_text, TRY_CAST(g."status" AS INTEGER) AS status,
              TRY_CAST(${col(rt)} AS DOUBLE) AS request_time, ${req} AS r
-      FROM na WHERE g."${v[0]}" <> '' OR regexp_matches(line, ${lit(fmt.regex)}));
+      FROM na WHERE ${ok});
+-- na was built from raw_lines in order: a positional join gives each unmatched line back without a second regex
 INSERT INTO rejects
-SELECT ${sourceId}, line_no, ${lit(`does not match nginx log_format ${fmt.name} (${fmt.origin})`)}, reject_raw(line)
-FROM na WHERE line IS NOT NULL AND NOT (g."${v[0]}" <> '' OR regexp_matches(line, ${lit(fmt.regex)}));
+SELECT ${sourceId}, na.line_no, ${lit(`does not match nginx log_format ${fmt.name} (${fmt.origin})`)}, reject_raw(r.line)
+FROM na POSITIONAL JOIN raw_lines r WHERE NOT (${ok}) AND r.line IS NOT NULL;
+DROP TABLE na;
 `;
 }
