@@ -66,10 +66,15 @@ function scriptsFor(det: Detection, sourceId: number): string[] {
 /** Placeholder in a script list: the json-file merge step is chosen once the file's records are known. */
 const JSON_FILE_SECOND_STEP = '-- @json-file-second-step';
 
-/** Joining split records needs a window over the whole file: only done when a file has a record over 16 KiB. */
+/**
+ * Joining split records needs a window over the whole file: only done when a file has a record over 16 KiB; and the
+ * rejects step (a positional join back to the raw lines) only when a record is bad.
+ */
 async function jsonFileSecondStep(store: Store): Promise<string> {
-  const partial = Number((await store.one<{ n: string }>(`SELECT count(*) AS n FROM jf WHERE x[1] IS NOT NULL AND NOT ends_with(x[1], chr(10))`))!.n);
-  return sqlFile('gateway', partial > 0 ? 'docker-json-partials.sql' : 'docker-json-whole.sql');
+  const r = (await store.one<{ partial: string; bad: string }>(`SELECT count(*) FILTER (WHERE x[1] IS NOT NULL AND NOT ends_with(x[1], chr(10))) AS partial,
+      count(*) FILTER (WHERE x IS NULL OR x[1] IS NULL) AS bad FROM jf`))!;
+  return [Number(r.bad) > 0 ? sqlFile('gateway', 'docker-json-rejects.sql') : '', 'DROP TABLE raw_lines;\n',
+    sqlFile('gateway', Number(r.partial) > 0 ? 'docker-json-partials.sql' : 'docker-json-whole.sql')].join('\n');
 }
 
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
@@ -251,15 +256,14 @@ async function ingestFile(
       await loadRawLines(store, readPath, readScan);
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
-      const loaded = (await store.one<{ b: string; n: string; blank: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n,
-          count(*) FILTER (WHERE line IS NULL OR trim(line, chr(13)) = '') AS blank FROM raw_lines`))!;
+      const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM raw_lines`))!;
       const rowbase = loaded.b;
       for (const step of scriptsFor(det, sourceId)) {
         const script = step === JSON_FILE_SECOND_STEP ? await jsonFileSecondStep(store) : step;
         const sql = fill(script, { source_id: sourceId, container: containerFromPath(file.path), tz: lit(opts.tz), rowbase });
         for (const stmt of statements(sql)) await store.run(stmt);
       }
-      const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: Number(loaded.blank) });
+      const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
         notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);
         status = 'partial';

@@ -11,6 +11,7 @@ export interface ScanResult {
   gzip: boolean;
   decompressedBytes: number;
   lines: number;
+  blankLines: number;          // empty (or CR-only) lines
   sample: string[];           // first lines (at most SAMPLE_LINES, each cut to SAMPLE_LINE_BYTES)
   validUtf8: boolean;
   hasNul: boolean;
@@ -43,6 +44,7 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
   let bytes = 0;
   let decompressed = 0;
   let newlines = 0;
+  let blank = 0;
   let lastByte = -1;
   let lineLen = 0;
   let longest = 0;
@@ -78,6 +80,7 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
       if (nl < 0) break;
       newlines++;
       lineLen += nl - start;
+      if (lineLen === 0 || (lineLen === 1 && chunk[nl - 1] === 13)) blank++;
       if (lineLen > longest) longest = lineLen;
       if (sample.length < SAMPLE_LINES) {
         if (sampleLen < SAMPLE_LINE_BYTES) sampleBuf.push(chunk.subarray(start, Math.min(nl, start + SAMPLE_LINE_BYTES - sampleLen)));
@@ -165,6 +168,7 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
     gzip,
     decompressedBytes: decompressed,
     lines: newlines,
+    blankLines: blank,
     sample,
     validUtf8,
     hasNul,

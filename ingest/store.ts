@@ -37,8 +37,10 @@ export class Store {
     const conn = await instance.connect();
     const store = new Store(path, instance, conn);
     await store.run(`SET TimeZone='UTC'`);
-    await store.run(`SET memory_limit='${opts.memoryLimit ?? '2GB'}'`);
-    if (opts.tempDir) await store.run(`SET temp_directory='${opts.tempDir.replace(/'/g, "''")}'`);
+    // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
+    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '1GB'}'`);
+    const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
+    if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
     for (const stmt of statements(readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8'))) await store.run(stmt);
     await store.discardIncomplete();
     return store;
@@ -68,8 +70,11 @@ export class Store {
 
   /** Rows as plain JSON-safe values (BIGINT → string, times → text); cast in SQL when numbers are needed. */
   async all<T = Row>(sql: string): Promise<T[]> {
+    const t0 = PROFILE ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as unknown as T[];
+    const rows = reader.getRowObjectsJson() as unknown as T[];
+    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    return rows;
   }
 
   async one<T = Row>(sql: string): Promise<T | undefined> {

@@ -14,21 +14,27 @@ CREATE OR REPLACE MACRO close_class(code) AS
 -- ws_closes with the proxy's 101 lines classified: an upgraded connection whose lifetime matches a configured
 -- proxy_read_timeout (±1.5 s), or one of mass_close_min or more closing in the same second (a drained worker), is a
 -- transport close (1006 at the client). Others keep an unknown code (the proxy cannot see the close frame).
-CREATE OR REPLACE MACRO ws_close_classified(mass_close_min) AS TABLE
+-- The per-row work is done once, into a temp table; the macro only applies the threshold.
+CREATE OR REPLACE TEMP TABLE ws_close_base AS
 WITH timeouts AS (
   SELECT coalesce(list(DISTINCT nginx_seconds(value)) FILTER (WHERE nginx_seconds(value) < 600), []) AS secs
   FROM config_values WHERE surface = 'nginx.conf' AND key = 'proxy_read_timeout'
 ), c AS (
   SELECT *, count(*) OVER (PARTITION BY seen_by, epoch(ts)::BIGINT) AS same_second FROM ws_closes
 )
-SELECT c.ts, c.seen_by, c.how, c.source_id, c.line_no, c.detail, c.lifetime_s,
-       CASE WHEN c.code IS NOT NULL THEN c.code
-            WHEN c.seen_by = 'proxy' AND len(list_filter(t.secs, lambda x: abs(c.lifetime_s - x) <= 1.5)) > 0 THEN 1006
-            WHEN c.seen_by = 'proxy' AND c.same_second >= mass_close_min THEN 1006 END AS code,
-       CASE WHEN c.code IS NOT NULL THEN NULL
-            WHEN c.seen_by = 'proxy' AND len(list_filter(t.secs, lambda x: abs(c.lifetime_s - x) <= 1.5)) > 0 THEN 'lifetime ≈ proxy_read_timeout'
-            WHEN c.seen_by = 'proxy' AND c.same_second >= mass_close_min THEN 'closed with ' || c.same_second || ' others in one second' END AS inferred_by
+SELECT c.ts, c.seen_by, c.how, c.source_id, c.line_no, c.detail, c.lifetime_s, c.code, c.same_second,
+       c.seen_by = 'proxy' AND len(list_filter(t.secs, lambda x: abs(c.lifetime_s - x) <= 1.5)) > 0 AS timeout_match
 FROM c, timeouts t;
+
+CREATE OR REPLACE MACRO ws_close_classified(mass_close_min) AS TABLE
+SELECT ts, seen_by, how, source_id, line_no, detail, lifetime_s,
+       CASE WHEN code IS NOT NULL THEN code
+            WHEN timeout_match THEN 1006
+            WHEN seen_by = 'proxy' AND same_second >= mass_close_min THEN 1006 END AS code,
+       CASE WHEN code IS NOT NULL THEN NULL
+            WHEN timeout_match THEN 'lifetime ≈ proxy_read_timeout'
+            WHEN seen_by = 'proxy' AND same_second >= mass_close_min THEN 'closed with ' || same_second || ' others in one second' END AS inferred_by
+FROM ws_close_base;
 
 -- Per-minute closes by class against a rolling baseline; consecutive burst minutes (gaps ≤ 5 min) form one burst.
 CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_min) AS TABLE

@@ -47,9 +47,13 @@ export function loadQueries(dir = QUERY_DIR): QuerySpec[] {
     .map((f) => parseQueryFile(join(dir, f), readFileSync(join(dir, f), 'utf8')));
 }
 
-/** Shared macros the queries build on (queries/_shared.sql). */
-export async function installShared(store: Store, dir = QUERY_DIR): Promise<void> {
+/** Shared macros and the classified-close table the queries build on (queries/_shared.sql); once per connection and case state. */
+const installed = new WeakMap<Store, string>();
+export async function installShared(store: Store, dir = QUERY_DIR, force = false): Promise<void> {
+  const state = (await store.one<{ s: string }>(`SELECT (SELECT count(*) FROM sources) || ':' || (SELECT coalesce(max(source_id), 0) FROM sources) AS s`))!.s;
+  if (!force && installed.get(store) === state) return;
   for (const s of statements(readFileSync(join(dir, '_shared.sql'), 'utf8'))) await store.run(s);
+  installed.set(store, state);
 }
 
 export function resolveParams(q: QuerySpec, given: Record<string, string> = {}): Record<string, number | string> {

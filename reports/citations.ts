@@ -1,7 +1,6 @@
 // Reads the raw lines that citations point at, straight from the evidence files (streamed, .gz included), and
 // redacts them with the store's own redact() so that a report never shows a secret the database would not hold.
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { lit } from '../lib/sql.js';
 import { isGzip } from '../ingest/scan.js';
@@ -11,25 +10,40 @@ import type { Citation } from './model.js';
 export const citationKey = (path: string, line: number): string => `${path}:${line}`;
 const MAX_LINE_CHARS = 2000;
 
+/** Reads the wanted lines of a file in 1 MiB chunks, splitting on newline bytes only where a wanted line lies. */
 async function readLines(path: string, wanted: Set<number>): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  if (!existsSync(path) || !statSync(path).isFile()) return out;
+  if (!existsSync(path) || !statSync(path).isFile() || wanted.size === 0) return out;
   const last = Math.max(...wanted);
-  const raw = createReadStream(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   const input = (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
-  input.on('error', () => {});
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let n = 0;
+  let line = 1;
+  let partial: Buffer[] = [];
+  const keep = (buf: Buffer): void => {
+    const text = buf.toString('utf8').replace(/\r$/, '');
+    out.set(line, text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) + '…' : text);
+  };
   try {
-    for await (const line of rl) {
-      n++;
-      if (wanted.has(n)) out.set(n, line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) + '…' : line);
-      if (n >= last) break;
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl < 0) {
+          if (wanted.has(line)) partial.push(chunk.subarray(start));
+          break;
+        }
+        if (wanted.has(line)) keep(Buffer.concat([...partial, chunk.subarray(start, nl)]));
+        partial = [];
+        line++;
+        start = nl + 1;
+        if (line > last) break;
+      }
+      if (line > last) break;
     }
+    if (partial.length && wanted.has(line)) keep(Buffer.concat(partial));
   } catch {
     /* a damaged file: keep what was read */
   } finally {
-    rl.close();
     raw.destroy();
   }
   return out;

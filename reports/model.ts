@@ -69,7 +69,9 @@ export async function buildReport(store: Store, meta: { version: string; command
   const budget = all.filter((f) => f.query_id === 'incidents-and-hours').map((f) => ({ start: f.start, end: f.end, statement: f.statement, ...f.details }));
   // Raw lines for every citation shown (findings and timeline samples), capped.
   const wanted: Citation[] = [...findings.flatMap((f) => f.evidence), ...Object.values(timeline.samples).flat()];
+  const t0 = performance.now();
   const { lines, omitted } = await readCitedLines(store, wanted, MAX_LINES);
+  if (process.env.CLAWTRAIL_PROFILE === '1') process.stderr.write(`[report] cited lines: ${Object.keys(lines).length} in ${(performance.now() - t0).toFixed(0)} ms\n`);
 
   const top = all.filter((f) => f.severity === 'critical' || f.severity === 'high');
   const medium = all.filter((f) => f.severity === 'medium');
@@ -127,12 +129,12 @@ async function buildTimeline(store: Store, from: string, to: string, findings: F
   // Up to 3 evidence lines per bucket of the close and proxy lanes, for the click-through.
   const samples: Record<string, Citation[]> = {};
   const sampleRows = await store.all<{ lane: string; i: number; s: number; l: number; note: string }>(`
-      SELECT lane, i, s::INTEGER AS s, l::INTEGER AS l, note FROM (
-        SELECT 'closes' AS lane, ${idx} AS i, source_id AS s, line_no AS l, close_class(code) AS note, row_number() OVER (PARTITION BY ${idx} ORDER BY ts, source_id, line_no) AS k
-        FROM ws_close_classified(5) WHERE code IS NOT NULL AND ts IS NOT NULL
+      SELECT lane, i, e.s::INTEGER AS s, e.l::INTEGER AS l, e.note AS note FROM (
+        SELECT 'closes' AS lane, ${idx} AS i, arg_min({'s': source_id, 'l': line_no, 'note': close_class(code)}, ts, 3) AS ev
+        FROM ws_close_classified(5) WHERE code IS NOT NULL AND ts IS NOT NULL GROUP BY ALL
         UNION ALL
-        SELECT 'proxy', ${idx}, source_id, line_no, proxy || ' ' || status, row_number() OVER (PARTITION BY ${idx} ORDER BY status DESC, ts, source_id, line_no)
-        FROM proxy_requests WHERE ts IS NOT NULL) WHERE k <= 3`);
+        SELECT 'proxy', ${idx}, arg_max({'s': source_id, 'l': line_no, 'note': proxy || ' ' || status}, status * 1e12 - epoch(ts), 3)
+        FROM proxy_requests WHERE ts IS NOT NULL GROUP BY ALL), unnest(ev) AS t(e)`);
   for (const r of sampleRows) (samples[`${r.lane}:${r.i}`] ??= []).push({ source_id: Number(r.s), line: Number(r.l), note: r.note });
   const cite = (r: Record<string, string | number | null>): Citation | undefined =>
     r.s !== null && r.s !== undefined ? { source_id: Number(r.s), line: Number(r.l) } : r.commit_sha ? { sha: String(r.commit_sha), path: String(r.path ?? '') } : undefined;
