@@ -38,7 +38,7 @@ export class Store {
     const store = new Store(path, instance, conn);
     await store.run(`SET TimeZone='UTC'`);
     // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
-    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '1GB'}'`);
+    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
     if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
     for (const stmt of statements(readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8'))) await store.run(stmt);

@@ -32,7 +32,7 @@ export function renderHtml(report: CaseReport): string {
 <main>
 <noscript><p>${escapeHtml(report.verdict.headline)}</p><p>This report renders with JavaScript; findings.json and report.md hold the same content.</p></noscript>
 <section id="verdict"></section>
-<section id="timeline-section"><h2>Timeline</h2><div id="brush-info"></div><div class="legend" id="legend"></div><svg id="tl" role="img" aria-label="multi-lane timeline"></svg>
+<section id="timeline-section"><h2>Timeline</h2><div class="cites" id="view-switch"></div><div id="brush-info"></div><div class="legend" id="legend"></div><svg id="tl" role="img" aria-label="multi-lane timeline"></svg>
 <h2>Key moments</h2><ul class="moments" id="moments"></ul></section>
 <section id="raw"><h2 id="raw-title">Evidence lines</h2><pre id="raw-lines">Click a citation, a bar of the timeline or a key moment to see the raw lines (escaped, secrets redacted).</pre></section>
 <section id="findings"></section>

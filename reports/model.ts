@@ -19,6 +19,8 @@ export interface Lane {
   points?: { t: string; label: string; kind: string; cite?: Citation }[];
   intervals?: { from: string; to: string | null; label: string; kind: string }[];
 }
+export interface Timeline { from: string | null; bucket_s: number; buckets: number; lanes: Lane[]; samples: Record<string, Citation[]> }
+
 export interface CaseReport {
   schema: 'clawtrail.report/1';
   tool: { name: 'clawtrail'; version: string };
@@ -30,7 +32,8 @@ export interface CaseReport {
   findings: Finding[];
   sources: SourceRow[];
   rejects: { total: number; shown: { path: string; line: number; reason: string; raw: string | null }[] };
-  timeline: { from: string | null; bucket_s: number; buckets: number; lanes: Lane[]; samples: Record<string, Citation[]> };
+  timeline: Timeline;
+  timeline_focus: (Timeline & { around: string }) | null;   // finer view around the top finding, when it is much shorter than the case
   budget: Record<string, unknown>[];
   lines: Record<string, string>;      // "path:line" → the raw line (redacted), for every citation shown
   omitted: { findings: number; lines: number };
@@ -65,10 +68,20 @@ export async function buildReport(store: Store, meta: { version: string; command
   const span = (await store.one<{ a: string | null; b: string | null }>(`SELECT strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS a, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS b FROM (
       SELECT ts FROM gateway_events UNION ALL SELECT ts FROM proxy_requests UNION ALL SELECT ts FROM proxy_errors UNION ALL SELECT ts FROM docker_events)`))!;
   const timeline = span.a && span.b ? await buildTimeline(store, span.a, span.b, all) : { from: null, bucket_s: 3600, buckets: 0, lanes: [], samples: {} };
+  // A finer view around the top finding when it covers a small part of the evidence span.
+  const topTimed = all.find((f) => f.start && (f.severity === 'high' || f.severity === 'critical'));
+  let focus: CaseReport['timeline_focus'] = null;
+  if (topTimed && span.a && span.b) {
+    const a = Math.max(Date.parse(span.a), Date.parse(topTimed.start!) - 3_600_000);
+    const b = Math.min(Date.parse(span.b), Date.parse(topTimed.end ?? topTimed.start!) + 3_600_000);
+    if ((b - a) * 3 < Date.parse(span.b) - Date.parse(span.a)) {
+      focus = { ...(await buildTimeline(store, new Date(a).toISOString(), new Date(b).toISOString(), all)), around: topTimed.id };
+    }
+  }
 
   const budget = all.filter((f) => f.query_id === 'incidents-and-hours').map((f) => ({ start: f.start, end: f.end, statement: f.statement, ...f.details }));
   // Raw lines for every citation shown (findings and timeline samples), capped.
-  const wanted: Citation[] = [...findings.flatMap((f) => f.evidence), ...Object.values(timeline.samples).flat()];
+  const wanted: Citation[] = [...findings.flatMap((f) => f.evidence), ...Object.values(focus?.samples ?? {}).flat(), ...Object.values(timeline.samples).flat()];
   const t0 = performance.now();
   const { lines, omitted } = await readCitedLines(store, wanted, MAX_LINES);
   if (process.env.CLAWTRAIL_PROFILE === '1') process.stderr.write(`[report] cited lines: ${Object.keys(lines).length} in ${(performance.now() - t0).toFixed(0)} ms\n`);
@@ -85,11 +98,11 @@ export async function buildReport(store: Store, meta: { version: string; command
   return {
     schema: 'clawtrail.report/1', tool: { name: 'clawtrail', version: meta.version }, generated_at: meta.generatedAt ?? new Date().toISOString(),
     command_line: meta.commandLine, db: meta.db, span: { from: span.a, to: span.b }, verdict, findings, sources,
-    rejects: { total: rejTotal, shown: rejShown }, timeline, budget, lines, omitted: { findings: all.length - findings.length, lines: omitted }, partial,
+    rejects: { total: rejTotal, shown: rejShown }, timeline, timeline_focus: focus, budget, lines, omitted: { findings: all.length - findings.length, lines: omitted }, partial,
   };
 }
 
-async function buildTimeline(store: Store, from: string, to: string, findings: Finding[]): Promise<CaseReport['timeline']> {
+async function buildTimeline(store: Store, from: string, to: string, findings: Finding[]): Promise<Timeline> {
   const spanS = Math.max(60, (Date.parse(to) - Date.parse(from)) / 1000);
   const bucket = BUCKETS.find((b) => spanS / b <= 240) ?? 86400;
   const start = Math.floor(Date.parse(from) / 1000 / bucket) * bucket;

@@ -54,6 +54,13 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('.headline').textContent()).toContain('proxy release');
   });
 
+  it('opens around the top finding and switches to the whole case', async () => {
+    expect(await page.locator('#view-switch button').first().textContent()).toBe('Around the top finding ✓');
+    await page.locator('#view-switch button[data-view="whole"]').click();
+    expect(await page.locator('#view-switch button[data-view="whole"]').textContent()).toBe('Whole case ✓');
+    expect(await page.locator('#tl rect.bucket').count()).toBeGreaterThan(20);
+  });
+
   it('filters the findings with the brush and clears it on double-click', async () => {
     const all = await page.locator('#findings .finding').count();
     const box = (await page.locator('#tl').boundingBox())!;

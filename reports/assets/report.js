@@ -5,6 +5,7 @@
   var SVGNS = 'http://www.w3.org/2000/svg';
   var COLORS = ['#c0392b', '#d68910', '#8e44ad', '#2e86c1', '#16a085', '#7f8c8d', '#2c3e50', '#e67e22', '#27ae60', '#95a5a6'];
   var brush = null; // [fromMs, toMs] or null
+  var view = data.timeline_focus || data.timeline; // the timeline shown: around the top finding, or the whole case
 
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -89,7 +90,19 @@
   }
 
   function renderTimeline() {
-    var t = data.timeline, root = document.getElementById('tl');
+    var t = view, root = document.getElementById('tl');
+    while (root.firstChild) root.removeChild(root.firstChild);
+    var legendBox = document.getElementById('legend');
+    while (legendBox.firstChild) legendBox.removeChild(legendBox.firstChild);
+    var switcher = document.getElementById('view-switch');
+    while (switcher.firstChild) switcher.removeChild(switcher.firstChild);
+    if (data.timeline_focus) {
+      [['Around the top finding', data.timeline_focus], ['Whole case', data.timeline]].forEach(function (v) {
+        var b = el('button', { cls: 'cite', type: 'button', text: v[0] + (v[1] === view ? ' ✓' : ''), 'data-view': v[1] === data.timeline ? 'whole' : 'focus' });
+        b.addEventListener('click', function () { view = v[1]; renderTimeline(); setBrush(null); });
+        switcher.appendChild(b);
+      });
+    }
     if (!t.buckets) { root.parentNode.appendChild(el('p', { cls: 'meta', text: 'No timed evidence.' })); return; }
     var W = 1000, L = 150, R = 10, laneH = 46, gap = 8, x0 = ms(t.from), span = t.bucket_s * 1000 * t.buckets;
     var H = 20 + t.lanes.length * (laneH + gap);
@@ -139,14 +152,21 @@
         root.appendChild(l);
       });
     });
-    // brush: drag across the chart to select a time range; double-click clears it
-    var sel = svg('rect', { x: 0, y: 16, width: 0, height: H - 16, fill: 'rgba(46,134,193,0.15)', stroke: '#2e86c1', 'pointer-events': 'none', id: 'brush-rect' });
-    root.appendChild(sel);
+    // brush: drag across the chart to select a time range; double-click clears it (listeners attached once)
+    root.appendChild(svg('rect', { x: 0, y: 16, width: 0, height: H - 16, fill: 'rgba(46,134,193,0.15)', stroke: '#2e86c1', 'pointer-events': 'none', id: 'brush-rect' }));
+    geom = { W: W, L: L, R: R, x0: x0, span: span };
+    if (!root.getAttribute('data-brush')) attachBrush(root);
+  }
+
+  var geom = null;
+  function attachBrush(root) {
+    root.setAttribute('data-brush', 'on');
     var startX = null;
-    function toX(ev) { var r = root.getBoundingClientRect(); return (ev.clientX - r.left) / r.width * W; }
-    function toMs(x) { return x0 + (Math.min(Math.max(x, L), W - R) - L) / (W - L - R) * span; }
-    root.addEventListener('mousedown', function (ev) { startX = toX(ev); sel.setAttribute('x', startX); sel.setAttribute('width', 0); });
-    root.addEventListener('mousemove', function (ev) { if (startX === null) return; var x = toX(ev); sel.setAttribute('x', Math.min(x, startX)); sel.setAttribute('width', Math.abs(x - startX)); });
+    function sel() { return document.getElementById('brush-rect'); }
+    function toX(ev) { var r = root.getBoundingClientRect(); return (ev.clientX - r.left) / r.width * geom.W; }
+    function toMs(x) { return geom.x0 + (Math.min(Math.max(x, geom.L), geom.W - geom.R) - geom.L) / (geom.W - geom.L - geom.R) * geom.span; }
+    root.addEventListener('mousedown', function (ev) { startX = toX(ev); sel().setAttribute('x', startX); sel().setAttribute('width', 0); });
+    root.addEventListener('mousemove', function (ev) { if (startX === null) return; var x = toX(ev); sel().setAttribute('x', Math.min(x, startX)); sel().setAttribute('width', Math.abs(x - startX)); });
     root.addEventListener('mouseup', function (ev) {
       if (startX === null) return;
       var x = toX(ev), a = Math.min(x, startX), b = Math.max(x, startX);
@@ -154,11 +174,11 @@
       if (b - a < 3) return;
       setBrush([toMs(a), toMs(b)]);
     });
-    root.addEventListener('dblclick', function () { sel.setAttribute('width', 0); setBrush(null); });
+    root.addEventListener('dblclick', function () { sel().setAttribute('width', 0); setBrush(null); });
   }
 
   function clickBucket(lane, i) {
-    var t = data.timeline, from = ms(t.from) + i * t.bucket_s * 1000;
+    var t = view, from = ms(t.from) + i * t.bucket_s * 1000;
     showLines(t.samples[lane + ':' + i] || [], lane + ' at ' + new Date(from).toISOString() + ' (' + t.bucket_s + ' s bucket)');
   }
 
