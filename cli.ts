@@ -31,7 +31,18 @@ Schema: docs/schema.md (tables sources, rejects, gateway_events, proxy_requests,
       .description('read evidence files and folders into the case database (formats detected from content)')
       .argument('<paths...>', 'files and folders (recursive); .gz and rotated series are read in order')
       .option('--db <file>', 'case database (":memory:" allowed)')
-      .option('--out <dir>', 'case folder; the database defaults to <out>/case.duckdb', 'clawtrail-case'),
+      .option('--out <dir>', 'case folder; the database defaults to <out>/case.duckdb', 'clawtrail-case')
+      .addHelpText('after', `
+Examples:
+  clawtrail ingest ./bundle --db case.duckdb              a collected bundle: every file detected by content
+  clawtrail ingest logs/access.log* nginx/ --db case.duckdb   rotated nginx logs read with the log_format of nginx/nginx.conf
+  clawtrail ingest gw.log --format docker-logs --tz Europe/Paris --db case.duckdb
+  clawtrail ingest . --git ~/openclaw-config --db case.duckdb  add the config repository's history
+
+Formats: docker-json-file, docker-logs, journald, tslog, openclaw-logs, config-audit, nginx-access[:name], nginx-error,
+caddy-json, traefik-clf, traefik-json, haproxy, envoy, docker-inspect, docker-events-json, docker-events-text,
+compose, dotenv, openclaw-json, devices-json, nginx-conf.
+Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, rejects above --max-reject-ratio).`),
   ).action(async (paths: string[], o: Record<string, unknown>) => {
     const store = await Store.open(defaultDb(o));
     try {

@@ -26,7 +26,7 @@ export interface IngestOptions {
   fingerprintKey?: string;
   snapshotTime?: string;        // for docker inspect dumps without a time of their own
   git?: string[];               // extra git repositories or bundles
-  progress?: (msg: string) => void;
+  progress?: (msg: string, linesDone?: number) => void;   // linesDone: lines read so far, for a rate
 }
 
 
@@ -130,7 +130,12 @@ export async function collectNginxFormats(files: InputFile[]): Promise<CompiledF
 }
 
 export async function ingest(store: Store, paths: string[], opts: IngestOptions): Promise<IngestResult> {
-  const progress = opts.progress ?? (() => {});
+  let linesDone = 0;
+  const report = opts.progress ?? (() => {});
+  const progress = (m: string, add = 0): void => {
+    linesDone += add;
+    report(m, linesDone);
+  };
   const found = discover(paths);
   const nginxFormats = await collectNginxFormats(found.files);
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
@@ -179,7 +184,7 @@ async function recordProblem(store: Store, path: string, reason: string): Promis
 
 async function ingestFile(
   store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
-  workDir: string, result: IngestResult, progress: (m: string) => void,
+  workDir: string, result: IngestResult, progress: (m: string, add?: number) => void,
 ): Promise<SourceSummary | undefined> {
   let scan: ScanResult;
   try {
@@ -216,7 +221,7 @@ async function ingestFile(
     return ingestGitRepo(store, file.path, fingerprinter, workDir);
   }
   const sourceId = await nextSourceId(store);
-  progress(`${file.path}: ${det.format}`);
+  progress(`${file.path}: ${det.format}, ${scan.lines} lines`);
   // Marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
   try {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, ingested_at)
@@ -271,6 +276,7 @@ async function ingestFile(
       if (acc.rejected > 0) status = 'partial';
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
+    progress(`${file.path}: done`, scan.lines);
   } catch (err) {
     await store.discardIncomplete([sourceId]);
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;

@@ -26,10 +26,15 @@ export function ingestOptionsFrom(o: Record<string, unknown>, progress?: (m: str
   };
 }
 
-export function progressReporter(quiet: boolean): ((m: string) => void) | undefined {
+/** Progress on stderr when it is a terminal: elapsed time, lines read and lines/s, the current file. */
+export function progressReporter(quiet: boolean): ((m: string, linesDone?: number) => void) | undefined {
   if (quiet || !process.stderr.isTTY) return undefined;
   const start = Date.now();
-  return (m: string) => process.stderr.write(`\r\x1b[K[${((Date.now() - start) / 1000).toFixed(1)}s] ${safeText(m).slice(0, 120)}`);
+  return (m: string, linesDone = 0) => {
+    const s = (Date.now() - start) / 1000;
+    const rate = s > 0 && linesDone > 0 ? ` ${linesDone} lines, ${Math.round(linesDone / s)} lines/s` : '';
+    process.stderr.write(`\r\x1b[K[${s.toFixed(1)}s${rate}] ${safeText(m).slice(0, 100)}`);
+  };
 }
 
 /** The per-source summary table and the accounting line; returns whether evidence was partial. */
