@@ -91,7 +91,7 @@ export function compileFormat(fmt: NginxLogFormat): CompiledFormat {
 
 /** Strips comments, keeping the line structure so reported line numbers stay true. */
 function stripComments(conf: string): string {
-  return conf.replace(/(^|[^\\'"$])#[^\n]*/g, (all, pre: string) => pre);
+  return conf.replace(/(^|[^\\'"$])#[^\n]*/g, (_all, pre: string) => pre);
 }
 
 /** Reads every `log_format name [escape=…] 'a' "b" …;` from an nginx.conf text. */

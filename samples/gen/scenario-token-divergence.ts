@@ -18,9 +18,7 @@ export function tokenDivergence(b: Bundle): void {
   const cfgToken = rng.hex(48);
   const envToken = rng.hex(64);
   const T0 = at('2026-11-10T06:00:00Z');
-  const COMMIT_BAD = at('2026-11-10T09:12:30Z');
   const UP1 = at('2026-11-10T09:15:02Z');
-  const COMMIT_FIX = at('2026-11-10T11:40:15Z');
   const UP2 = at('2026-11-10T11:42:30Z');
   const T_END = at('2026-11-10T13:00:00Z');
 
