@@ -372,6 +372,39 @@ SELECT coalesce(i.container_id, s.container_id) AS container_id,
 FROM ids i FULL OUTER JOIN snaps s ON i.container_id = s.container_id
 WHERE coalesce(i.service, s.service) IS NOT NULL;
 
+-- Transitions of each compose service between and within container generations, classified: `recreate` (a new
+-- container id took over: destroy + start, or the compose replace label), `restart in place` (die + start of the same
+-- id), `crash loop` (3+ non-zero deaths of one container within 10 minutes), `manual stop` (a SIGTERM kill or stop
+-- with no start after it). Works from events; inspect snapshots alone give the recreates (two ids for one service).
+CREATE OR REPLACE VIEW container_transitions AS
+WITH gens AS (
+  SELECT service, container_id, started, replace_of, lag(container_id) OVER (PARTITION BY service ORDER BY started) AS prev_id
+  FROM container_generations
+), deaths AS (
+  SELECT *, lead(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) AS next_action,
+         count(*) FILTER (WHERE action = 'die' AND coalesce(exit_code, 0) <> 0) OVER (PARTITION BY actor_id ORDER BY ts
+           RANGE BETWEEN INTERVAL 10 MINUTE PRECEDING AND CURRENT ROW) AS recent_failures
+  FROM docker_events WHERE type = 'container' AND action IN ('kill', 'die', 'stop', 'start', 'restart', 'destroy')
+)
+SELECT service, started AS ts, 'recreate' AS transition, prev_id AS from_container, container_id AS to_container, NULL::INTEGER AS exit_code,
+       CASE WHEN replace_of = prev_id THEN 'compose replace label' ELSE 'new container id for the service' END AS detail
+FROM gens WHERE prev_id IS NOT NULL AND prev_id <> container_id
+UNION ALL
+SELECT coalesce(service, name), ts, CASE WHEN recent_failures >= 3 THEN 'crash loop' WHEN next_action IN ('start', 'restart') THEN 'restart in place' ELSE 'stopped' END,
+       actor_id, CASE WHEN next_action IN ('start', 'restart') THEN actor_id END, exit_code, 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')
+FROM deaths WHERE action = 'die'
+UNION ALL
+SELECT coalesce(service, name), ts, 'manual stop', actor_id, NULL, NULL, 'kill signal=' || coalesce(signal, '?') || ' with no start after it'
+FROM deaths WHERE action = 'kill' AND coalesce(signal, '15') IN ('15', 'SIGTERM')
+  AND NOT EXISTS (SELECT 1 FROM docker_events e WHERE e.actor_id = deaths.actor_id AND e.action = 'start' AND e.ts > deaths.ts)
+  AND NOT EXISTS (SELECT 1 FROM docker_events e WHERE e.action = 'destroy' AND e.actor_id = deaths.actor_id);
+
+-- The fingerprint (and shape) each token surface held at an instant: SELECT * FROM token_surfaces_at(TIMESTAMPTZ '…').
+CREATE OR REPLACE MACRO token_surfaces_at(t) AS TABLE
+SELECT token_surface, arg_max(fp, valid_from) AS fp, arg_max(secret_shape, valid_from) AS secret_shape, arg_max(value, valid_from) AS value,
+       max(valid_from) AS since, arg_max(coalesce(commit_sha, path), valid_from) AS set_by
+FROM token_surface_values WHERE valid_from <= t GROUP BY token_surface;
+
 -- One row per WebSocket close, from every source that shows one: gateway lines, client lines, and closes inferred
 -- from proxy access lines (a 101 line is written when the upgraded connection ends; 502/504 on an upgrade).
 CREATE OR REPLACE VIEW ws_closes AS

@@ -1,4 +1,4 @@
-// findings.json: the stable, documented machine output (docs/findings-json.md).
+// findings.json: the stable machine output, documented in docs/findings-json.md.
 import type { CaseReport } from './model.js';
 
 export const FINDINGS_SCHEMA = 'clawtrail.findings/1';

@@ -158,3 +158,45 @@ describe('docs', () => {
     for (const t of tables) expect(doc, t).toContain(`\`${t}\``);
   });
 });
+
+describe('a folder mixing every shape', () => {
+  it('detects each file by content and reads it without a reject', () => {
+    const E = '\x1b';
+    const files: Record<string, [string, string]> = {
+      'a/json-file.log': ['docker-json-file', JSON.stringify({ log: '2026-05-01T10:00:00.000Z [ws] webchat connected conn=c remote=1.2.3.4 client=openclaw-control-ui webchat v2026.5.1\n', stream: 'stdout', time: '2026-05-01T10:00:00.000000001Z' }) + '\n'],
+      'b/logs-t.txt': ['docker-logs', '2026-05-01T10:00:00.123456789Z 2026-05-01T10:00:00.123+00:00 [gateway] ready (0 plugins; 3.0s)\n'],
+      'c/compose.txt': ['docker-logs', `openclaw-gateway-1  | 2026-05-01T10:00:00.123456789Z ${E}[90m2026-05-01T10:00:00.123+00:00${E}[39m ${E}[36m[ws]${E}[39m ${E}[36mwebchat disconnected code=1001 reason=n/a conn=c${E}[39m\n`],
+      'd/journal.txt': ['journald', 'May  1 10:00:00 host node[1]: 2026-05-01T10:00:00.000Z [gateway] signal SIGTERM received\n'],
+      'e/pretty.txt': ['docker-logs', '10:00:00 [gateway] listening on ws://0.0.0.0:18789 (PID 7)\n'],
+      'f/openclaw-2026-05-01.log': ['tslog', JSON.stringify({ 0: '{"subsystem":"gateway"}', 1: 'ready (0 plugins; 3.0s)', _meta: { name: '{"subsystem":"gateway"}', date: '2026-05-01T10:00:00.000Z', logLevelName: 'INFO' } }) + '\n'],
+      'g/pasted.txt': ['openclaw-logs', '10:00:00 info gateway/ws {"subsystem":"gateway/ws"} webchat connected conn=c remote=1.2.3.4 client=x webchat v1\n'],
+      'h/config-audit.jsonl': ['config-audit', '{"ts":"2026-05-01T10:00:00Z","source":"config-io","event":"config.write","result":"rename","argv":["node","dist/index.js","config","set"]}\n'],
+      'i/access.log': ['nginx-access:combined+timing', '192.0.2.1 - - [01/May/2026:10:00:00 +0000] "GET / HTTP/1.1" 101 0 "-" "Mozilla/5.0" 60.001 60.001\n'],
+      'j/error.log': ['nginx-error', '2026/05/01 10:00:00 [notice] 1#1: signal 1 (SIGHUP) received from 9, reconfiguring\n'],
+      'k/caddy.log': ['caddy-json', '{"level":"info","ts":1777629600.5,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"1.2.3.4","method":"GET","uri":"/","proto":"HTTP/1.1","host":"h","headers":{}},"duration":0.01,"size":1,"status":200}\n'],
+      'l/traefik.log': ['traefik-clf', '1.2.3.4 - - [01/May/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8" 1 "r@docker" "http://10.0.0.2:18789" 3ms\n'],
+      'm/traefik.json': ['traefik-json', '{"ClientHost":"1.2.3.4","RequestMethod":"GET","RequestPath":"/","DownstreamStatus":200,"Duration":1000,"StartUTC":"2026-05-01T10:00:00Z"}\n'],
+      'n/haproxy.log': ['haproxy', '1.2.3.4:5000 [01/May/2026:10:00:00.000] fe be/s1 0/0/1/2/3 200 10 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"\n'],
+      'o/envoy.log': ['envoy', '[2026-05-01T10:00:00.000Z] "GET / HTTP/1.1" 200 - 0 10 3 2 "-" "curl/8" "id" "h" "10.0.0.2:18789"\n'],
+      'p/events.jsonl': ['docker-events-json', '{"Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"x"}},"time":1777629600,"timeNano":1777629600000000000}\n'],
+      'q/events.txt': ['docker-events-text', '2026-05-01T10:00:00.000000000Z container start abcdef123456 (image=x, name=y)\n'],
+      'r/inspect.json': ['docker-inspect', JSON.stringify([{ Id: 'a'.repeat(64), Name: '/x', State: { Status: 'running' }, Config: { Env: [] }, Mounts: [] }], null, 2) + '\n'],
+      's/docker-compose.yml': ['compose', 'services:\n  openclaw-gateway:\n    image: x\n'],
+      't/.env': ['dotenv', 'OPENCLAW_CONFIG_DIR=/srv/x\n'],
+      'u/openclaw.json': ['openclaw-json', '{"gateway":{"mode":"local"}}\n'],
+      'v/paired.json': ['devices-json', '{}\n'],
+      'w/nginx.conf': ['nginx-conf', 'http {\n  server {\n    location / { proxy_pass http://gw; }\n  }\n}\n'],
+    };
+    const dir = writeTree(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v[1]])));
+    const db = join(tempDir(), 'case.duckdb');
+    const r = runCli(['ingest', dir, '--db', db]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const got = JSON.parse(runCli(['sql', '--db', db, '--json', 'SELECT path, format, rejected_lines::INTEGER AS rejected FROM sources']).stdout) as { path: string; format: string; rejected: number }[];
+    for (const [rel, [format]] of Object.entries(files)) {
+      const s = got.find((g) => g.path.endsWith(rel))!;
+      expect(s, rel).toBeDefined();
+      expect(s.format, rel).toBe(format);
+      expect(s.rejected, rel).toBe(0);
+    }
+  });
+});

@@ -100,6 +100,10 @@ describe('git history', () => {
       { key: 'forwards_upgrade', value: 'true', sha: shas[0] }, { key: 'proxy_read_timeout', value: '3600s', sha: shas[0] },
       { key: 'forwards_upgrade', value: 'false', sha: shas[2] }, { key: 'proxy_read_timeout', value: '5s', sha: shas[2] },
     ]);
+    const at = async (t: string) => Object.fromEntries((await store.all<{ s: string; shape: string }>(`SELECT token_surface AS s, secret_shape AS shape FROM token_surfaces_at(TIMESTAMPTZ '${t}')`)).map((r) => [r.s, r.shape]));
+    expect(await at('2026-10-02T00:00:00Z')).toMatchObject({ 'config:gateway.auth.token': 'hex48', 'env-file:OPENCLAW_GATEWAY_TOKEN': 'hex48', 'config:gateway.remote.token': 'secretref' });
+    expect(await at('2026-10-05T12:00:00Z')).toMatchObject({ 'config:gateway.auth.token': 'hex48', 'env-file:OPENCLAW_GATEWAY_TOKEN': 'hex64' });
+    expect(await at('2026-10-06T12:00:00Z')).toMatchObject({ 'config:gateway.auth.token': 'template' });
     // the token-surface view, and the queries built on it, see the divergence and the shortcut with their commits
     await runAll(store);
     const f = await store.all<{ query_id: string; statement: string }>(`SELECT query_id, statement FROM findings WHERE query_id IN ('token-divergence', 'security-shortcuts')`);
@@ -184,16 +188,19 @@ describe('docker inspect and events', () => {
     const { store } = await ingestCase([writeTree(files)]);
     const g = await store.all<Record<string, unknown>>(`SELECT container_id[1:1] AS id, start_events::INTEGER AS starts, die_events::INTEGER AS dies, exit_codes, destroyed IS NOT NULL AS destroyed,
         replace_of[1:1] AS replace_of, seen_in, restart_count::INTEGER AS rc FROM container_generations ORDER BY started`);
+    const tr = (await store.all<{ t: string; from: string | null; to: string | null }>(`SELECT transition AS t, from_container[1:1] AS "from", to_container[1:1] AS "to" FROM container_transitions ORDER BY ts, transition`))
+      .map((x) => `${x.t} ${x.from ?? '-'}→${x.to ?? '-'}`);
     await runAll(store);
     const f = await store.all<{ query_id: string; severity: string; statement: string }>(`SELECT query_id, severity, statement FROM findings WHERE query_id IN ('restart-flaps', 'pairing-loss-after-recreate') ORDER BY rank`);
     store.close();
-    return { g, f };
+    return { g, f, tr };
   };
 
   it('derives a recreate from events in the current compose order (create with the replace label first)', async () => {
     const lines = [ev(T, 'start', A), ev(T + 100, 'create', B, { 'com.docker.compose.replace': A, name: 'aaaaaaaaaaaa_openclaw-openclaw-gateway-1' }), ev(T + 100.1, 'kill', A, { signal: '15' }),
       ev(T + 101, 'die', A, { exitCode: '0' }), ev(T + 101.1, 'stop', A), ev(T + 101.2, 'destroy', A), ev(T + 101.3, 'rename', B, { oldName: '/aaaaaaaaaaaa_openclaw-openclaw-gateway-1' }), ev(T + 101.5, 'start', B)];
-    const { g } = await generations({ 'events.jsonl': lines.join('\n') + '\n' });
+    const { g, tr } = await generations({ 'events.jsonl': lines.join('\n') + '\n' });
+    expect(tr).toEqual(['stopped a→-', 'recreate a→b']);
     expect(g).toEqual([
       { id: 'a', starts: 1, dies: 1, exit_codes: [0], destroyed: true, replace_of: null, seen_in: 'events', rc: null },
       { id: 'b', starts: 1, dies: 0, exit_codes: null, destroyed: false, replace_of: 'a', seen_in: 'events', rc: null },
@@ -221,12 +228,16 @@ describe('docker inspect and events', () => {
   it('tells a restart in place (same id) from a crash loop (repeated non-zero exits)', async () => {
     const inPlace = [ev(T, 'start', A), ev(T + 50, 'kill', A, { signal: '15' }), ev(T + 51, 'die', A, { exitCode: '0' }), ev(T + 52, 'start', A), ev(T + 52.1, 'restart', A)];
     const r1 = await generations({ 'events.jsonl': inPlace.join('\n') + '\n' });
+    expect(r1.tr).toEqual(['restart in place a→a']);
     expect(r1.g).toEqual([{ id: 'a', starts: 2, dies: 1, exit_codes: [0], destroyed: false, replace_of: null, seen_in: 'events', rc: null }]);
     expect(r1.f).toEqual([]);
     const loop = [ev(T, 'start', C)];
     [78, 78, 1, 137].forEach((code, i) => loop.push(ev(T + 10 + i * 40, 'die', C, { exitCode: String(code) }), ev(T + 12 + i * 40, 'start', C)));
     const r2 = await generations({ 'events.jsonl': loop.join('\n') + '\n' });
     expect(r2.g[0]).toMatchObject({ id: 'c', dies: 4, exit_codes: [78, 78, 1, 137] });
+    expect(r2.tr).toEqual(['restart in place c→c', 'restart in place c→c', 'crash loop c→c', 'crash loop c→c']);
+    const stop = await generations({ 'events.jsonl': [ev(T, 'start', A), ev(T + 60, 'kill', A, { signal: '15' }), ev(T + 61, 'die', A, { exitCode: '143' }), ev(T + 61.5, 'stop', A)].join('\n') + '\n' });
+    expect(stop.tr).toEqual(['manual stop a→-', 'stopped a→-']);
     expect(r2.f[0]).toMatchObject({ query_id: 'restart-flaps', severity: 'high' });
     expect(r2.f[0].statement).toContain('Crash loop of openclaw-gateway: 4 non-zero deaths (exit codes');
   });
