@@ -64,7 +64,7 @@ Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, reje
     .addOption(new Option('--csv', 'rows as CSV').conflicts(['markdown']))
     .option('--markdown', 'rows as a Markdown table')
     .action(async (query: string, o: { db: string; json?: boolean; csv?: boolean; markdown?: boolean }) => {
-      const store = await Store.open(o.db);
+      const store = await Store.openExisting(o.db);
       try {
         const rows = await store.all(query);
         process.stdout.write(render(rows, o) + '\n');

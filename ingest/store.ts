@@ -1,6 +1,6 @@
 // Opens the case database and applies the schema. One DuckDB file per case.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
 import { statements } from '../lib/sql.js';
@@ -16,6 +16,12 @@ export class Store {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
   ) {}
+
+  /** Opens a case database that must already exist (the read-only commands: sql, query, report, export). */
+  static async openExisting(path: string): Promise<Store> {
+    if (path !== ':memory:' && !existsSync(path)) throw new Error(`no case database at ${path} (create one with: clawtrail ingest <paths...> --db ${path})`);
+    return Store.open(path);
+  }
 
   static async open(path: string, opts: { tempDir?: string; memoryLimit?: string } = {}): Promise<Store> {
     const isMemory = path === ':memory:';

@@ -97,7 +97,7 @@ export function registerAnalysisCommands(program: Command): void {
       const q = loadQueries().find((x) => x.id === id);
       if (!q) throw new Error(`no query ${id} (see: clawtrail queries)`);
       resolveParams(q, o.param);
-      const store = await Store.open(o.db);
+      const store = await Store.openExisting(o.db);
       try {
         const missing = await missingEvidence(store, q);
         if (missing) process.stderr.write(`clawtrail: ${q.id} cannot be answered: the evidence it needs is absent (${missing.join(', ')} empty)\n`);
@@ -155,7 +155,7 @@ Exit codes: 0 no finding at or above --fail-on, 2 findings at or above it, 3 com
     .option('--param <query.k=v>', 'query parameter for --rerun (repeatable)', collectParam, {})
     .action(async (o: { db: string; out: string; format: string; rerun?: boolean; param: Record<string, string> }) => {
       const formats = parseFormats(o.format);
-      const store = await Store.open(o.db);
+      const store = await Store.openExisting(o.db);
       try {
         const n = Number((await store.one<{ n: string }>('SELECT count(*) AS n FROM findings'))!.n);
         if (o.rerun || n === 0) await runAll(store, perQuery(o.param));
@@ -206,7 +206,7 @@ Exit codes: 0 no finding at or above --fail-on, 2 findings at or above it, 3 com
     .option('--timesketch <file>', 'Timesketch-compatible JSONL (message, datetime, timestamp_desc)')
     .action(async (o: { db: string; parquet?: string; arrow?: string; timesketch?: string }) => {
       if (!o.parquet && !o.arrow && !o.timesketch) throw new Error('say where to export: --parquet DIR, --arrow DIR and/or --timesketch FILE');
-      const store = await Store.open(o.db);
+      const store = await Store.openExisting(o.db);
       try {
         const written = await exportCase(store, o);
         process.stdout.write(written.map((w) => `${w.path}  (${w.rows} rows)`).join('\n') + '\n');

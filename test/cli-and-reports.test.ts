@@ -20,6 +20,9 @@ describe('help and version', () => {
   });
 
   it('a bad option or argument is a clear error with exit 1', () => {
+    const missing = runCli(['sql', '--db', join(tempDir(), 'nope.duckdb'), 'SELECT 1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no case database at');
     const r = runCli(['query', 'no-such-query', '--db', ':memory:']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no query no-such-query');
