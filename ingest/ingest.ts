@@ -249,16 +249,23 @@ async function ingestFile(
       const acc = await account(store, sourceId, scan, opts.tz, counted);
       if (acc.rejected > 0) status = 'partial';
     } else {
-      let readPath = file.path;
-      let readScan = scan;
-      if (!scan.validUtf8 || scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) {
-        // DuckDB's reader stops on invalid UTF-8 and NUL: read a sanitised copy whose line numbers match the original.
+      // DuckDB's reader stops on invalid UTF-8 and NUL, and counts a CR as a line break: such files are read through
+      // a sanitised copy whose line numbers match the original. UTF-8 validity is left to DuckDB (validating in
+      // JavaScript would cost a second pass over every byte): its error sends the file down the same path.
+      const viaCopy = async (): Promise<void> => {
         const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
-        readPath = copy.path;
-        readScan = { ...scan, gzip: false, longestLine: copy.longestLine };
         if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
+        await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
+      };
+      if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
+      else {
+        try {
+          await loadRawLines(store, file.path, scan);
+        } catch (err) {
+          if (!/unicode|utf-?8|encoding/i.test((err as Error).message)) throw err;
+          await viaCopy();
+        }
       }
-      await loadRawLines(store, readPath, readScan);
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
       const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM raw_lines`))!;

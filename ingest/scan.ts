@@ -1,5 +1,5 @@
-// One streaming pass over a file: sha256 of the bytes on disk, decompressed size and line count, UTF-8
-// validity, and the first lines for format detection. Memory stays bounded whatever the file size.
+// One streaming pass over a file: sha256 of the bytes on disk, decompressed size and line count, the bytes DuckDB's
+// reader would trip on (NUL, CR, BOM), and the first lines for format detection. Memory stays bounded whatever the file size.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -13,7 +13,6 @@ export interface ScanResult {
   lines: number;
   blankLines: number;          // empty (or CR-only) lines
   sample: string[];           // first lines (at most SAMPLE_LINES, each cut to SAMPLE_LINE_BYTES)
-  validUtf8: boolean;
   hasNul: boolean;
   hasCR: boolean;              // DuckDB's reader treats CR as a line break: such files are read through a cleaned copy
   hasBom: boolean;
@@ -55,19 +54,10 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
   const sample: string[] = [];
   let sampleBuf: Buffer[] = [];
   let sampleLen = 0;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let validUtf8 = true;
   let gzipError: string | undefined;
 
   const onData = (chunk: Buffer): void => {
     decompressed += chunk.length;
-    if (validUtf8) {
-      try {
-        decoder.decode(chunk, { stream: true });
-      } catch {
-        validUtf8 = false;
-      }
-    }
     if (!hasNul && chunk.includes(0)) hasNul = true;
     if (!hasCR && chunk.includes(13)) hasCR = true;
     if (firstChunk && chunk.length) {
@@ -155,13 +145,6 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
     if (lineLen > longest) longest = lineLen;
     if (sample.length < SAMPLE_LINES && sampleBuf.length) sample.push(Buffer.concat(sampleBuf).toString('utf8').replace(/\r$/, ''));
   }
-  if (validUtf8) {
-    try {
-      decoder.decode();
-    } catch {
-      validUtf8 = false;
-    }
-  }
   return {
     sha256: hash.digest('hex'),
     bytes,
@@ -170,7 +153,6 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
     lines: newlines,
     blankLines: blank,
     sample,
-    validUtf8,
     hasNul,
     hasCR,
     hasBom,
