@@ -159,7 +159,8 @@ async function buildTimeline(store: Store, from: string, to: string, findings: F
       points: dockerPts.map((r) => ({ t: r.t, label: r.label, kind: r.kind, cite: cite(r) })) },
     { id: 'commits', label: 'Config commits', points: commits.map((r) => ({ t: r.t, label: r.label, kind: 'commit', cite: { sha: r.sha } })) },
     { id: 'tokens', label: 'Token surface changes', points: tokens.map((r) => ({ t: r.t, label: r.label, kind: 'token', cite: cite(r) })) },
-    { id: 'findings', label: 'Findings', intervals: findings.filter((f) => f.start && f.severity !== 'info').slice(0, 100)
+    // drawn lowest severity first, so that the most severe finding is on top where intervals overlap
+    { id: 'findings', label: 'Findings', intervals: findings.filter((f) => f.start && f.severity !== 'info').slice(0, 100).reverse()
       .map((f) => ({ from: f.start!, to: f.end, label: `${f.severity}: ${f.statement.slice(0, 140)}`, kind: f.severity })) },
   ];
   return { from: new Date(start * 1000).toISOString(), bucket_s: bucket, buckets: n, lanes, samples };
