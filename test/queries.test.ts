@@ -37,6 +37,19 @@ describe('the pack itself', () => {
   });
 });
 
+describe('missing evidence', () => {
+  it('a query whose evidence is absent says so as a coverage finding instead of returning nothing', async () => {
+    const dir = writeTree({ '.env': 'OPENCLAW_CONFIG_DIR=/srv/x\n' });
+    const { store } = await ingestCase([dir]);
+    await runAll(store);
+    const rows = await store.all<{ query_id: string; severity: string; statement: string }>(`SELECT query_id, severity, statement FROM findings WHERE statement LIKE '%not answered%' ORDER BY query_id`);
+    store.close();
+    expect(rows.map((r) => r.query_id)).toEqual(expect.arrayContaining(['handshake-latency', 'incidents-and-hours', 'pairing-loss-after-recreate', 'restart-flaps', 'ws-close-bursts', 'ws1006-after-proxy-release']));
+    const bursts = rows.find((r) => r.query_id === 'ws-close-bursts')!;
+    expect(bursts).toMatchObject({ severity: 'info', statement: 'WebSocket close bursts: not answered — the evidence it needs is absent (gateway_events, proxy_requests empty)' });
+  });
+});
+
 describe('ws-close-bursts', () => {
   const quiet = Array.from({ length: 6 }, (_, i) => `2026-05-01T0${i}:00:00.000Z [ws] webchat disconnected code=1001 reason=n/a conn=0000000${i}-0000-4000-a000-000000000000`);
   it('fires on a 1006 burst against a quiet baseline and cites its lines', async () => {
