@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
-import { statements } from '../lib/sql.js';
+import { lit as sqlLit, statements } from '../lib/sql.js';
 import type { Store } from '../ingest/store.js';
 
 export interface ParamSpec { default: number | string; unit?: string; description?: string }
@@ -138,7 +138,7 @@ async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unk
   const details: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) if (!['severity', 'statement', 'confidence', 'evidence', 'start_ts', 'end_ts'].includes(k)) details[k] = v;
   const id = createHash('sha256').update(`${q.id}\0${statement}\0${String(row.start_ts ?? '')}`).digest('hex').slice(0, 16);
-  const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : `'${String(v).replace(/'/g, "''")}'`);
+  const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(String(v)));
   await store.run(`INSERT INTO findings VALUES (${lit(id)}, ${lit(q.id)}, ${lit(severity)}, NULL, TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ),
     TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)}, ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)},
     ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))})`);
