@@ -282,7 +282,8 @@ describe('the case database', () => {
     const dir = writeTree({ 'a.log': lines(400_000, (i) => ACCESS(i)), 'b.log': lines(50, (i) => GW(i)) });
     const db = join(tempDir(), 'case.duckdb');
     const child = spawn(process.execPath, [CLI, 'ingest', dir, '--db', db, '-q']);
-    await new Promise((r) => setTimeout(r, 900));
+    for (let i = 0; i < 200 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const { store } = await ingestCase([dir], {}, db);
@@ -292,16 +293,18 @@ describe('the case database', () => {
     store.close();
   }, 120_000);
   it('40. two runs on the same database at once: a clear lock error, not corruption', async () => {
-    const dir = writeTree({ 'a.log': lines(300_000, (i) => ACCESS(i)) });
+    const dir = writeTree({ 'a.log': lines(800_000, (i) => ACCESS(i)) }); // long enough to still hold the lock when the second run starts
     const db = join(tempDir(), 'case.duckdb');
     const first = spawn(process.execPath, [CLI, 'ingest', dir, '--db', db, '-q']);
-    await new Promise((r) => setTimeout(r, 400));
+    // wait until the first run holds the database (its file exists), whatever the machine's speed
+    for (let i = 0; i < 200 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
     const second = runCli(['ingest', dir, '--db', db, '-q']);
     await new Promise((r) => first.on('exit', r));
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/in use by another clawtrail/);
     const { store } = await ingestCase([], {}, db);
-    expect((await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM proxy_requests'))!.n).toBe(300_000);
+    expect((await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM proxy_requests'))!.n).toBe(800_000);
     store.close();
   }, 120_000);
   it('41. a database file that is not a DuckDB database is a clear error', () => {
