@@ -12,6 +12,7 @@ import { composeValues } from './config/compose.js';
 import { dotenvValues } from './config/dotenv.js';
 import { openclawValues } from './config/openclaw-json.js';
 import { nginxValues } from './config/nginx-conf.js';
+import { caddyValues } from './config/caddyfile.js';
 import { insertConfigValues, type ConfigValue } from './config/values.js';
 import { ingestDevices } from './config/devices.js';
 import { ingestInspect, snapshotFromContent } from './docker/inspect.js';
@@ -54,6 +55,8 @@ export function configDocumentValues(format: string, text: string, fpr: Fingerpr
       return { values: openclawValues(text, fpr), bad: [] };
     case 'nginx-conf':
       return { values: nginxValues(text, fpr), bad: [] };
+    case 'caddyfile':
+      return { values: caddyValues(text, fpr), bad: [] };
     default:
       return { values: [], bad: [] };
   }

@@ -88,6 +88,19 @@ describe('nginx error log', () => {
   });
 });
 
+describe('Caddyfile', () => {
+  it('records the upstreams and the stream timeouts, and says when a reload closes streams at once', async () => {
+    const dir = writeTree({ 'caddy/Caddyfile': 'claw.example.com {\n\t# the gateway\n\treverse_proxy openclaw-gateway:18789 {\n\t\tstream_timeout 24h\n\t\ttransport http {\n\t\t\tread_timeout 30s\n\t\t}\n\t}\n}\n' });
+    const { store } = await ingestCase([dir]);
+    const v = await store.all<{ key: string; value: string; line: number | null }>(`SELECT key, value, line_no::INTEGER AS line FROM config_values ORDER BY key`);
+    store.close();
+    expect(v).toEqual([
+      { key: 'read_timeout', value: '30s', line: 6 }, { key: 'reverse_proxy[0]', value: 'openclaw-gateway:18789', line: 3 },
+      { key: 'stream_close_delay', value: '0 (default: streams close on reload)', line: null }, { key: 'stream_timeout', value: '24h', line: 4 },
+    ]);
+  });
+});
+
 describe('other proxies', () => {
   it('Caddy JSON: epoch-float ts, duration in seconds, access and error records apart', async () => {
     const text = [

@@ -23,6 +23,7 @@ export function configFormatOf(path: string): string | undefined {
   if (name === '.env' || name.endsWith('.env')) return 'dotenv';
   if (/^openclaw\.json5?$/.test(name)) return 'openclaw-json';
   if (name === 'nginx.conf' || (/\.conf$/.test(name) && /nginx/i.test(path))) return 'nginx-conf';
+  if (name === 'caddyfile') return 'caddyfile';
   return undefined;
 }
 
@@ -194,5 +195,5 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
 }
 
 function surfaceOf(format: string): string {
-  return ({ compose: 'compose', dotenv: '.env', 'openclaw-json': 'openclaw.json', 'nginx-conf': 'nginx.conf' } as Record<string, string>)[format] ?? format;
+  return ({ compose: 'compose', dotenv: '.env', 'openclaw-json': 'openclaw.json', 'nginx-conf': 'nginx.conf', caddyfile: 'caddyfile' } as Record<string, string>)[format] ?? format;
 }
