@@ -5,6 +5,7 @@ import { render, safeText } from './lib/output.js';
 import { Store } from './ingest/store.js';
 import { ingest } from './ingest/ingest.js';
 import { registerAnalysisCommands } from './reports/commands.js';
+import { registerCollectCommands } from './collect/commands.js';
 import { EXIT, VERSION, addIngestOptions, defaultDb, devNull, ingestOptionsFrom, printIngestSummary, progressReporter } from './lib/cli-common.js';
 
 export function buildProgram(): Command {
@@ -74,6 +75,7 @@ Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, reje
     });
 
   registerAnalysisCommands(program);
+  registerCollectCommands(program);
   return program;
 }
 

@@ -5,7 +5,7 @@ import type { CompiledFormat } from './proxy/nginx-format.js';
 
 export type Kind =
   | 'gateway-log' | 'proxy-access' | 'proxy-error' | 'docker-inspect' | 'docker-events' | 'compose' | 'dotenv'
-  | 'openclaw-config' | 'config-audit' | 'devices' | 'proxy-config' | 'state-db' | 'git-bundle' | 'unknown';
+  | 'openclaw-config' | 'config-audit' | 'devices' | 'proxy-config' | 'state-db' | 'git-bundle' | 'bundle-meta' | 'unknown';
 
 export interface Detection {
   kind: Kind;
@@ -89,6 +89,9 @@ function detectConfig(name: string, sample: string[]): Detection | undefined {
   const text = wholeText(sample);
   const lower = name.toLowerCase();
   const trimmed = text.trimStart();
+  if (name === 'MANIFEST.json' && /"collector"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'clawtrail-manifest' };
+  if (trimmed.startsWith('{') && /"ServerVersion"\s*:/.test(text) && /"LoggingDriver"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'docker-info' };
+  if (trimmed.startsWith('{') && /"Client"\s*:/.test(text) && /"Server"\s*:/.test(text) && /"ApiVersion"/.test(text)) return { kind: 'bundle-meta', format: 'docker-version' };
   const inspectShaped = /"Id"\s*:/.test(text) && /"(State|Config|Created)"\s*:/.test(text);
   if ((trimmed.startsWith('[') && inspectShaped) || (trimmed.startsWith('{') && inspectShaped && /"(Mounts|HostConfig|NetworkSettings|RestartCount)"\s*:/.test(text)))
     return { kind: 'docker-inspect', format: 'docker-inspect' };

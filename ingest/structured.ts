@@ -17,7 +17,7 @@ import { insertConfigValues, type ConfigValue } from './config/values.js';
 import { ingestDevices } from './config/devices.js';
 import { ingestInspect, snapshotFromContent } from './docker/inspect.js';
 
-export const STRUCTURED_KINDS = new Set<Kind>(['docker-inspect', 'compose', 'dotenv', 'openclaw-config', 'devices', 'proxy-config', 'state-db']);
+export const STRUCTURED_KINDS = new Set<Kind>(['docker-inspect', 'compose', 'dotenv', 'openclaw-config', 'devices', 'proxy-config', 'state-db', 'bundle-meta']);
 export interface StructuredCount { parsed: number; rejected: number; notes?: string[] }
 
 const MAX_DOCUMENT = 64 * 1024 * 1024;
@@ -84,6 +84,17 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
       const snapshot = fromContent ? { at: fromContent, assumed: false } : input.snapshotTime ? { at: input.snapshotTime, assumed: false } : { at: mtime, assumed: true };
       const r = await ingestInspect(store, sourceId, path, text, fpr, snapshot);
       return { parsed: total, rejected: 0, notes: r.notes };
+    }
+    if (det.kind === 'bundle-meta') {
+      // the collector's manifest (checked by `clawtrail verify`) and the engine's version/info: the engine facts that
+      // matter (version, logging driver and its options) become config values
+      if (det.format === 'docker-info') {
+        const info = JSON.parse(text) as Record<string, unknown>;
+        const values = ['ServerVersion', 'LoggingDriver', 'OperatingSystem', 'Driver'].filter((k) => info[k] !== undefined)
+          .map((k) => ({ surface: 'engine', key: k, value: String(info[k]), fp: null, shape: null, line: null }));
+        await insertConfigValues(store, { validFrom: mtime, validFromAssumed: true, commitSha: null, path, sourceId }, values);
+      } else JSON.parse(text);
+      return { parsed: total, rejected: 0 };
     }
     if (det.kind === 'devices') {
       await ingestDevices(store, sourceId, path, text, fpr);

@@ -28,6 +28,15 @@ export interface SecretRecord {
   value: string | null;     // kept only when it is not a secret: a ${VAR} template or a SecretRef description
 }
 
+/** A value already fingerprinted on the host by `clawtrail collect`: `clawtrail-fp:hmac:<24 hex>:<shape>`. */
+const MARKER = /^clawtrail-fp:(hmac:[0-9a-f]{24}):(.+)$/;
+
+export function toMarker(fpr: Fingerprinter, value: string): string {
+  const r = fpr.record(value);
+  // templates, SecretRefs and empty values hold no secret: they travel as they are
+  return r.fp ? `clawtrail-fp:${r.fp}:${r.shape}` : value;
+}
+
 export class Fingerprinter {
   constructor(private readonly key: Buffer) {}
 
@@ -40,6 +49,8 @@ export class Fingerprinter {
   }
 
   record(value: unknown): SecretRecord {
+    const marked = typeof value === 'string' ? MARKER.exec(value) : null;
+    if (marked) return { fp: marked[1], shape: marked[2], value: null };
     const shape = shapeOf(value);
     if (shape === 'secretref') {
       const o = value as Record<string, unknown>;

@@ -1,0 +1,122 @@
+// `clawtrail collect` and `verify` against a real Docker engine (.ci/run starts a private dockerd and sets
+// DOCKER_HOST): a compose project built from an imported busybox rootfs, a token in .env, an .env change that
+// recreates the container; then collect, verify (and a tampered byte), and analyze the bundle.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers.js';
+
+const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
+const HAVE_ENGINE = engine.status === 0;
+if (!HAVE_ENGINE && process.env.CI === 'true') throw new Error(`CI=true but no Docker engine answers (DOCKER_HOST=${process.env.DOCKER_HOST ?? 'unset'}): ${engine.stderr}`);
+
+const TOKEN1 = 'c0ffee'.repeat(8);
+const TOKEN2 = 'beef'.repeat(16);
+const PROJECT = `ctest${process.pid}`;
+let dir = '';
+const compose = (args: string[]) => execFileSync('docker-compose', ['-p', PROJECT, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+function ensureImage(): void {
+  if (spawnSync('docker', ['image', 'inspect', 'clawtrail-busybox:test']).status === 0) return;
+  const root = tempDir('clawtrail-rootfs-');
+  mkdirSync(join(root, 'bin'));
+  writeFileSync(join(root, 'bin', 'busybox'), readFileSync('/bin/busybox'));
+  execFileSync('chmod', ['755', join(root, 'bin', 'busybox')]);
+  for (const c of ['sh', 'echo', 'sleep', 'cat', 'printf', 'head', 'tr']) symlinkSync('busybox', join(root, 'bin', c));
+  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 26 });
+  execFileSync('docker', ['import', '-', 'clawtrail-busybox:test'], { input: tar.stdout });
+}
+
+const d = HAVE_ENGINE ? describe : describe.skip;
+
+beforeAll(() => {
+  if (!HAVE_ENGINE) return;
+  ensureImage();
+  dir = tempDir('clawtrail-compose-');
+  writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN1}\n`);
+  writeFileSync(join(dir, 'docker-compose.yml'), `version: "3"
+services:
+  openclaw-gateway:
+    image: clawtrail-busybox:test
+    network_mode: none
+    restart: unless-stopped
+    environment:
+      OPENCLAW_GATEWAY_TOKEN: \${OPENCLAW_GATEWAY_TOKEN}
+    command: ["sh", "-c", "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'; echo 'dashboard http://127.0.0.1:18789/?token=\${OPENCLAW_GATEWAY_TOKEN}'; sleep 3600"]
+    volumes:
+      - state:/home/node/.openclaw
+volumes:
+  state: {}
+`);
+  compose(['up', '-d']);
+  // an .env change recreates the container: a real generation change in events and inspect
+  writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
+  compose(['up', '-d']);
+  for (let i = 0; i < 50; i++) {
+    const logs = spawnSync('docker', ['logs', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' });
+    if (logs.stdout.includes('ready')) break;
+    execFileSync('sleep', ['0.1']);
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (HAVE_ENGINE && dir) spawnSync('docker-compose', ['-p', PROJECT, 'down', '-v'], { cwd: dir });
+});
+
+d('collect on a real engine', () => {
+  const bundle = () => join(dir, 'bundle');
+
+  it('writes a bundle with a manifest, every container generation, and no token in clear', () => {
+    const r = runCli(['collect', '--project', PROJECT, '--out', bundle(), '--fingerprint-key', 'k-test', '--since', '1h']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(bundle(), 'MANIFEST.json'), 'utf8'));
+    expect(manifest.project).toBe(PROJECT);
+    expect(manifest.files.every((f: { exit_code: number }) => f.exit_code === 0)).toBe(true);
+    expect(manifest.files.map((f: { command: string }) => f.command).join('\n')).toMatch(/docker events --since 1h/);
+    const files: string[] = [];
+    const walk = (p: string): void => { for (const e of readdirSync(p)) { const q = join(p, e); if (statSync(q).isDirectory()) walk(q); else files.push(q); } };
+    walk(bundle());
+    expect(files.some((f) => f.endsWith('.env'))).toBe(true);
+    for (const f of files) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(f).includes(Buffer.from(t)), `${f}`).toBe(false);
+    expect(readFileSync(files.find((f) => f.endsWith('.env'))!, 'utf8')).toMatch(/^OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:[0-9a-f]{24}:hex64$/m);
+  });
+
+  it('verify passes, and fails after one byte of one file changes', () => {
+    expect(runCli(['verify', bundle()]).code).toBe(0);
+    const log = readdirSync(join(bundle(), 'logs')).map((f) => join(bundle(), 'logs', f))[0];
+    const original = readFileSync(log);
+    const b = Buffer.from(original);
+    b[0] = b[0] === 0x41 ? 0x42 : 0x41;
+    writeFileSync(log, b);
+    const r = runCli(['verify', bundle()]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('differs from the manifest');
+    writeFileSync(log, original);
+    expect(runCli(['verify', bundle()]).code).toBe(0);
+  });
+
+  it('analyze reads the bundle: both generations with their real ids, the recreate, fingerprints that agree with a direct ingest', () => {
+    const out = tempDir();
+    const r = runCli(['analyze', bundle(), '--out', out, '--fingerprint-key', 'k-test', '-q']);
+    expect([0, 2], r.stderr).toContain(r.code);
+    const q = (sql: string) => JSON.parse(runCli(['sql', '--db', join(out, 'case.duckdb'), '--json', sql]).stdout);
+    const ids = execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).trim().split('\n');
+    const gens = q(`SELECT container_id FROM container_generations WHERE service = 'openclaw-gateway'`).map((x: { container_id: string }) => x.container_id);
+    expect(gens.length).toBe(2);
+    for (const id of ids) expect(gens).toContain(id);
+    expect(q(`SELECT transition FROM container_transitions`).map((x: { transition: string }) => x.transition)).toContain('recreate');
+    expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
+    expect(q(`SELECT event FROM gateway_events WHERE event = 'ready'`).length).toBeGreaterThan(0);
+    expect(q(`SELECT message FROM gateway_events WHERE message LIKE 'dashboard%'`)[0].message).toContain('token=[REDACTED]');
+    // the same key on the raw .env gives the same fingerprint as the collected marker
+    const direct = tempDir();
+    writeFileSync(join(direct, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
+    const db2 = join(direct, 'c.duckdb');
+    runCli(['ingest', join(direct, '.env'), '--db', db2, '--fingerprint-key', 'k-test', '-q']);
+    const fpDirect = JSON.parse(runCli(['sql', '--db', db2, '--json', `SELECT fp FROM config_values`]).stdout)[0].fp;
+    const fpBundle = q(`SELECT fp FROM config_values WHERE surface = '.env'`)[0].fp;
+    expect(fpBundle).toBe(fpDirect);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+  });
+});
