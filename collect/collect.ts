@@ -3,7 +3,8 @@
 // Secrets never leave the host in clear: environment and .env values whose names hold secrets become the same keyed
 // fingerprints that ingest computes (as `clawtrail-fp:` markers), and log lines lose their token= values.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Fingerprinter, isSecretName, toMarker } from '../lib/secrets.js';
@@ -34,10 +35,28 @@ function docker(args: string[], host?: string): Promise<Run> {
   });
 }
 
+function canRead(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Streams a log file line by line through redactLine (memory stays bounded). */
+async function copyRedacted(from: string, to: string): Promise<void> {
+  const rl = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
+  const sink = createWriteStream(to);
+  for await (const line of rl) if (!sink.write(redactLine(line) + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
+  await new Promise<void>((res, rej) => sink.end((e?: Error | null) => (e ? rej(e) : res())));
+}
+
 /** token= values in URLs and echoed tokens, as ingest's redact() would remove them. */
 export function redactLine(line: string): string {
   return line
-    .replace(/((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;]+/gi, '$1[REDACTED]')
+    // a backslash ends the value too: inside a json-file record it starts an escape (\n) that must survive
+    .replace(/((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;\\]+/gi, '$1[REDACTED]')
     .replace(/((?:gateway token|token)\s*[:=]\s*["']?)[A-Za-z0-9_\-.]{16,}/gi, '$1[REDACTED]');
 }
 
@@ -122,10 +141,19 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
 
   const snap = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15) + 'Z';
   const inspect = await record(`docker/inspect-${snap}.json`, ['inspect', ...ids], (b) => scrubInspect(b.toString('utf8'), fpr));
-  const containers = inspect.code === 0 ? (JSON.parse(inspect.stdout.toString()) as { Id: string; Name: string; Config?: { Labels?: Record<string, string> } }[]) : [];
+  const containers = inspect.code === 0 ? (JSON.parse(inspect.stdout.toString()) as { Id: string; Name: string; LogPath?: string; Config?: { Labels?: Record<string, string> } }[]) : [];
   for (const c of containers) {
     const name = c.Name.replace(/^\//, '');
-    await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id], (b) => b.toString('utf8').split('\n').map(redactLine).join('\n'));
+    // The json-file itself when this host can read it (stream, daemon time, the >16 KiB pieces); else docker logs -t.
+    if (c.LogPath && canRead(c.LogPath)) {
+      const rel = `containers/${c.Id}/${c.Id}-json.log`;
+      const started = new Date().toISOString();
+      mkdirSync(join(out, 'containers', c.Id), { recursive: true });
+      await copyRedacted(c.LogPath, join(out, rel));
+      entries.push({ path: rel, command: `copy ${c.LogPath} (token= values redacted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
+    } else {
+      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id], (b) => b.toString('utf8').split('\n').map(redactLine).join('\n'));
+    }
   }
   await record('docker/events.jsonl', ['events', '--since', o.since, '--until', new Date().toISOString(), '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
   await record('docker/version.json', ['version', '--format', '{{json .}}']);

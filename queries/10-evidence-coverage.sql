@@ -26,7 +26,9 @@ WITH log_rows AS (
 ), lost AS (
   SELECT g.* FROM container_generations g
   WHERE regexp_matches(g.service, '(?i)gateway') AND g.destroyed IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM gateway_events e WHERE e.ts BETWEEN g.started AND g.destroyed AND e.ts IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM gateway_events e WHERE e.ts BETWEEN g.started AND g.destroyed AND e.ts IS NOT NULL
+                    -- a json-file names its container: the next generation's log does not cover this one
+                    AND NOT (regexp_full_match(coalesce(e.container, ''), '[0-9a-f]{12}') AND e.container <> left(g.container_id, 12)))
 ), destroy_ev AS (
   SELECT l.container_id, arg_min(e.source_id, e.ts) AS source_id, arg_min(e.line_no, e.ts) AS line_no
   FROM lost l JOIN docker_events e ON e.actor_id = l.container_id AND e.action = 'destroy' GROUP BY l.container_id

@@ -43,7 +43,7 @@ services:
     restart: unless-stopped
     environment:
       OPENCLAW_GATEWAY_TOKEN: \${OPENCLAW_GATEWAY_TOKEN}
-    command: ["sh", "-c", "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'; echo 'dashboard http://127.0.0.1:18789/?token=\${OPENCLAW_GATEWAY_TOKEN}'; sleep 3600"]
+    command: ["sh", "-c", "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'; echo 'dashboard http://127.0.0.1:18789/?token=\${OPENCLAW_GATEWAY_TOKEN}'; printf '2026-05-01T10:00:01.000+00:00 [gateway] long %020000d\\n' 7; sleep 3600"]
     volumes:
       - state:/home/node/.openclaw
 volumes:
@@ -84,7 +84,8 @@ d('collect on a real engine', () => {
 
   it('verify passes, and fails after one byte of one file changes', () => {
     expect(runCli(['verify', bundle()]).code).toBe(0);
-    const log = readdirSync(join(bundle(), 'logs')).map((f) => join(bundle(), 'logs', f))[0];
+    const m = JSON.parse(readFileSync(join(bundle(), 'MANIFEST.json'), 'utf8'));
+    const log = join(bundle(), m.files.find((f: { path: string | null }) => f.path && /(logs|containers)\//.test(f.path)).path);
     const original = readFileSync(log);
     const b = Buffer.from(original);
     b[0] = b[0] === 0x41 ? 0x42 : 0x41;
@@ -109,6 +110,10 @@ d('collect on a real engine', () => {
     expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
     expect(q(`SELECT event FROM gateway_events WHERE event = 'ready'`).length).toBeGreaterThan(0);
     expect(q(`SELECT message FROM gateway_events WHERE message LIKE 'dashboard%'`)[0].message).toContain('token=[REDACTED]');
+    // the json-file splits lines over 16 KiB; ingest joins the pieces back into one record
+    const long = q(`SELECT length(message)::INTEGER AS n, line_count::INTEGER AS lc FROM gateway_events WHERE message LIKE 'long %' ORDER BY n DESC`)[0];
+    expect(long.n).toBe(5 + 20000);
+    expect(long.lc).toBeGreaterThan(1);
     // the same key on the raw .env gives the same fingerprint as the collected marker
     const direct = tempDir();
     writeFileSync(join(direct, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
@@ -118,5 +123,9 @@ d('collect on a real engine', () => {
     const fpBundle = q(`SELECT fp FROM config_values WHERE surface = '.env'`)[0].fp;
     expect(fpBundle).toBe(fpDirect);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // the recreate removed the first generation with its json-file: an evidence gap, reported
+    const lost = q(`SELECT statement FROM findings WHERE query_id = 'evidence-coverage' AND statement LIKE '%are lost%'`);
+    expect(lost.length).toBe(1);
+    expect(lost[0].statement).toContain(ids.length === 1 ? '' : 'destroyed');
   });
 });
