@@ -99,6 +99,14 @@ export function scrubDotenv(text: string, fpr: Fingerprinter): string {
   }).join('\n');
 }
 
+/** JSON/JSON5 text: the values of token/password/secret keys become markers (templates stay); `--token` arguments too. */
+export function scrubJsonSecrets(text: string, fpr: Fingerprinter): string {
+  return text
+    .replace(/(["']?[A-Za-z_]*(?:token|password|secret|privateKey)[A-Za-z_]*["']?\s*:\s*)(["'])((?:(?!\2).)*)\2/gi,
+      (all, k: string, q: string, v: string) => (v.startsWith('${') || v === '' ? all : `${k}${q}${toMarker(fpr, v)}${q}`))
+    .replace(/("--(?:token|password)",\s*")([^"]+)(")/g, (_a, k: string, v: string, q: string) => `${k}${toMarker(fpr, v)}${q}`);
+}
+
 /** Literal secret values in a compose file (`KEY: value` / `- KEY=value`); `${VAR}` templates stay. */
 export function scrubYaml(text: string, fpr: Fingerprinter): string {
   return text.split('\n').map((l) => {
@@ -176,6 +184,24 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
     mkdirSync(join(out, 'compose'), { recursive: true });
     writeFileSync(join(out, rel), rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr));
     entries.push({ path: rel, command: `copy ${f}`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
+  }
+  // OpenClaw's state from the state mount (config, pairing, config audit), secrets made markers
+  const seen = new Set<string>();
+  for (const c of containers as { Mounts?: { Source?: string; Destination?: string }[] }[]) {
+    for (const m of c.Mounts ?? []) {
+      if (m.Destination !== '/home/node/.openclaw' || !m.Source || seen.has(m.Source)) continue;
+      seen.add(m.Source);
+      const n = seen.size;
+      for (const rel of ['openclaw.json', 'openclaw.json.last-good', 'openclaw.json.bak', 'devices/paired.json', 'devices/pending.json', 'logs/config-audit.jsonl']) {
+        const src = join(m.Source, rel);
+        if (!existsSync(src) || !canRead(src)) continue;
+        const dest = `state${n > 1 ? n : ''}/${rel}`;
+        const started = new Date().toISOString();
+        mkdirSync(join(out, dest, '..'), { recursive: true });
+        writeFileSync(join(out, dest), scrubJsonSecrets(readFileSync(src, 'utf8'), fpr));
+        entries.push({ path: dest, command: `copy ${src} (secret values fingerprinted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, dest))) });
+      }
+    }
   }
   writeManifest(out, { collector: `clawtrail ${o.version}`, host: hostname(), project, since: o.since, collected_at: new Date().toISOString(), files: entries });
   return { entries, failures: entries.filter((e) => e.exit_code !== 0), out };

@@ -43,12 +43,24 @@ services:
     restart: unless-stopped
     environment:
       OPENCLAW_GATEWAY_TOKEN: \${OPENCLAW_GATEWAY_TOKEN}
-    command: ["sh", "-c", "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'; echo 'dashboard http://127.0.0.1:18789/?token=\${OPENCLAW_GATEWAY_TOKEN}'; printf '2026-05-01T10:00:01.000+00:00 [gateway] long %020000d\\n' 7; sleep 3600"]
+    command: ["sh", "/boot/start.sh"]
     volumes:
       - state:/home/node/.openclaw
+      - ./boot:/boot:ro
 volumes:
   state: {}
 `);
+  mkdirSync(join(dir, 'boot'));
+  // what the container does: gateway-shaped lines (one over 16 KiB), a token in a URL, and OpenClaw's state files
+  writeFileSync(join(dir, 'boot', 'start.sh'), [
+    "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'",
+    'echo "dashboard http://127.0.0.1:18789/?token=$OPENCLAW_GATEWAY_TOKEN"',
+    "printf '2026-05-01T10:00:01.000+00:00 [gateway] long %020000d\\n' 7",
+    'mkdir -p /home/node/.openclaw/devices',
+    'echo "{\\"gateway\\":{\\"auth\\":{\\"mode\\":\\"token\\",\\"token\\":\\"${OPENCLAW_GATEWAY_TOKEN}x\\"}}}" > /home/node/.openclaw/openclaw.json',
+    'echo "{\\"d1\\":{\\"deviceId\\":\\"d1\\",\\"role\\":\\"operator\\",\\"tokens\\":{\\"operator\\":{\\"token\\":\\"devtok-$OPENCLAW_GATEWAY_TOKEN\\"}},\\"approvedAtMs\\":1777629600000}}" > /home/node/.openclaw/devices/paired.json',
+    'sleep 3600',
+  ].join('\n') + '\n');
   compose(['up', '-d']);
   // an .env change recreates the container: a real generation change in events and inspect
   writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
@@ -80,6 +92,9 @@ d('collect on a real engine', () => {
     expect(files.some((f) => f.endsWith('.env'))).toBe(true);
     for (const f of files) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(f).includes(Buffer.from(t)), `${f}`).toBe(false);
     expect(readFileSync(files.find((f) => f.endsWith('.env'))!, 'utf8')).toMatch(/^OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:[0-9a-f]{24}:hex64$/m);
+    // OpenClaw's state from the named volume: config and pairing, token values as markers
+    expect(readFileSync(join(bundle(), 'state', 'openclaw.json'), 'utf8')).toMatch(/"token":"clawtrail-fp:hmac:[0-9a-f]{24}:other:65"/);
+    expect(readFileSync(join(bundle(), 'state', 'devices', 'paired.json'), 'utf8')).toMatch(/"token":"clawtrail-fp:hmac:/);
   });
 
   it('verify passes, and fails after one byte of one file changes', () => {
@@ -108,6 +123,8 @@ d('collect on a real engine', () => {
     for (const id of ids) expect(gens).toContain(id);
     expect(q(`SELECT transition FROM container_transitions`).map((x: { transition: string }) => x.transition)).toContain('recreate');
     expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
+    expect(q(`SELECT secret_shape FROM config_values WHERE key = 'gateway.auth.token'`)[0].secret_shape).toBe('other:65');
+    expect(q(`SELECT device_id, token_fp IS NOT NULL AS fp FROM devices WHERE state = 'paired'`)).toEqual([{ device_id: 'd1', fp: true }]);
     expect(q(`SELECT event FROM gateway_events WHERE event = 'ready'`).length).toBeGreaterThan(0);
     expect(q(`SELECT message FROM gateway_events WHERE message LIKE 'dashboard%'`)[0].message).toContain('token=[REDACTED]');
     // the json-file splits lines over 16 KiB; ingest joins the pieces back into one record
