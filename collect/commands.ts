@@ -5,6 +5,10 @@ import { EXIT, VERSION, progressReporter } from '../lib/cli-common.js';
 import { safeText } from '../lib/output.js';
 import { collect } from './collect.js';
 import { verifyBundle } from './manifest.js';
+import { isBundleArchive, unpackArchive, writeArchive } from './archive.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function registerCollectCommands(program: Command): void {
   program.command('collect')
@@ -14,6 +18,7 @@ export function registerCollectCommands(program: Command): void {
     .requiredOption('--out <dir>', 'bundle folder')
     .option('--host <docker-host>', 'docker engine (as docker --host; DOCKER_HOST works too)')
     .option('--fingerprint-key <key>', 'key for the secret fingerprints; give the same key to analyze so both agree (default: a new random key, printed)')
+    .option('--archive', 'write BUNDLE.tar.gz instead of a folder')
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', `
 Example:
@@ -21,21 +26,32 @@ Example:
   clawtrail verify bundle && clawtrail analyze bundle --fingerprint-key "$KEY" --out report
 Secrets never leave the host in clear: secret-like environment and .env values become keyed fingerprints, URLs lose
 their token= values. A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
-    .action(async (o: { project?: string; since: string; out: string; host?: string; fingerprintKey?: string; quiet?: boolean }) => {
+    .action(async (o: { project?: string; since: string; out: string; host?: string; fingerprintKey?: string; archive?: boolean; quiet?: boolean }) => {
       const key = o.fingerprintKey ?? randomBytes(24).toString('base64url');
       if (!o.fingerprintKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       const progress = progressReporter(!!o.quiet);
       const r = await collect({ project: o.project, since: o.since, out: o.out, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');
-      process.stdout.write(`bundle written to ${r.out}: ${r.entries.filter((e) => e.path).length} file(s), MANIFEST.json\n`);
+      let where = r.out;
+      if (o.archive) {
+        where = writeArchive(r.out);
+        rmSync(r.out, { recursive: true, force: true });
+      }
+      process.stdout.write(`bundle written to ${where}: ${r.entries.filter((e) => e.path).length} file(s), MANIFEST.json\n`);
       for (const f of r.failures) process.stdout.write(`not collected: ${safeText(f.command)} (exit ${f.exit_code}): ${safeText(f.stderr.split('\n')[0] ?? '')}\n`);
       process.exitCode = r.failures.length ? EXIT.partial : EXIT.ok;
     });
 
   program.command('verify')
     .description('check every file of a bundle against its MANIFEST.json (sha256 and size)')
-    .argument('<bundle>', 'bundle folder')
-    .action(async (dir: string) => {
+    .argument('<bundle>', 'bundle folder or .tar.gz')
+    .action(async (bundle: string) => {
+      let dir = bundle;
+      if (isBundleArchive(bundle)) {
+        const tmp = mkdtempSync(join(tmpdir(), 'clawtrail-verify-'));
+        const unpacked = unpackArchive(bundle, tmp);
+        dir = join(unpacked, readdirSync(unpacked)[0] ?? '');
+      }
       const r = await verifyBundle(dir);
       for (const p of r.problems) process.stdout.write(`${safeText(p)}\n`);
       process.stdout.write(r.ok ? `ok: ${r.checked} file(s) match the manifest\n` : `FAILED: ${r.problems.length} problem(s)\n`);

@@ -18,6 +18,7 @@ import { nginxAccessSql } from './proxy/nginx-access.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
+import { isBundleArchive, unpackArchive } from '../collect/archive.js';
 export type { SourceSummary } from './summary.js';
 
 export interface IngestOptions {
@@ -26,6 +27,7 @@ export interface IngestOptions {
   fingerprintKey?: string;
   snapshotTime?: string;        // for docker inspect dumps without a time of their own
   git?: string[];               // extra git repositories or bundles
+  unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default the temp dir
   progress?: (msg: string, linesDone?: number) => void;   // linesDone: lines read so far, for a rate
 }
 
@@ -136,7 +138,9 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     linesDone += add;
     report(m, linesDone);
   };
-  const found = discover(paths);
+  // a bundle archive (.tar.gz) is unpacked beside the case database and read as a folder
+  const unpackInto = opts.unpackInto ?? tmpdir();
+  const found = discover(paths.map((p) => (isBundleArchive(p) ? unpackArchive(p, unpackInto) : p)));
   const nginxFormats = await collectNginxFormats(found.files);
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
   const result: IngestResult = { sources: [], skipped: [], problems: [...found.problems] };

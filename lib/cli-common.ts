@@ -1,7 +1,7 @@
 // Helpers shared by the CLI commands (options, exit codes, the ingest summary).
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fromRoot } from './paths.js';
 import { safeText, table } from './output.js';
 import type { IngestResult } from '../ingest/ingest.js';
@@ -22,6 +22,7 @@ export function ingestOptionsFrom(o: Record<string, unknown>, progress?: (m: str
     fingerprintKey: o.fingerprintKey as string | undefined,
     snapshotTime: o.snapshotTime as string | undefined,
     git: o.git as string[] | undefined,
+    unpackInto: (o.out as string | undefined) ?? (o.db && o.db !== ':memory:' ? dirname(String(o.db)) : undefined),
     progress,
   };
 }

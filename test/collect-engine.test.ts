@@ -145,4 +145,18 @@ d('collect on a real engine', () => {
     expect(lost.length).toBe(1);
     expect(lost[0].statement).toContain(ids.length === 1 ? '' : 'destroyed');
   });
+
+  it('writes a .tar.gz with --archive that verify and analyze read directly', () => {
+    const base = join(dir, 'archived');
+    const r = runCli(['collect', '--project', PROJECT, '--out', base, '--archive', '--fingerprint-key', 'k-test', '--since', '1h', '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(`${base}.tar.gz`)).toBe(true);
+    expect(existsSync(base)).toBe(false);
+    expect(runCli(['verify', `${base}.tar.gz`]).stdout).toMatch(/^ok: \d+ file\(s\) match the manifest/m);
+    const out = tempDir();
+    const a = runCli(['analyze', `${base}.tar.gz`, '--out', out, '--fingerprint-key', 'k-test', '-q']);
+    expect([0, 2], a.stderr).toContain(a.code);
+    const paths = JSON.parse(runCli(['sql', '--db', join(out, 'case.duckdb'), '--json', 'SELECT path FROM sources']).stdout).map((x: { path: string }) => x.path);
+    expect(paths.some((p: string) => p.startsWith(join(out, 'archived.unpacked')) && p.endsWith('MANIFEST.json'))).toBe(true);
+  });
 });
