@@ -22,14 +22,15 @@ export interface CollectOptions {
 
 interface Run { code: number; stdout: Buffer; stderr: string; started: string; ended: string }
 
-function docker(args: string[], host?: string): Promise<Run> {
+/** Runs the docker CLI; with mergeStderr, the command's stderr is part of its output (docker logs: the container's stderr). */
+function docker(args: string[], host?: string, mergeStderr = false): Promise<Run> {
   const started = new Date().toISOString();
   return new Promise((res) => {
     const p = spawn('docker', host ? ['--host', host, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (c: Buffer) => out.push(c));
-    p.stderr.on('data', (c: Buffer) => err.push(c));
+    p.stderr.on('data', (c: Buffer) => (mergeStderr ? out : err).push(c));
     p.on('error', (e) => res({ code: 127, stdout: Buffer.alloc(0), stderr: String(e.message), started, ended: new Date().toISOString() }));
     p.on('close', (code) => res({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').slice(0, 4000), started, ended: new Date().toISOString() }));
   });
@@ -121,9 +122,9 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
   mkdirSync(out, { recursive: true });
   const entries: ManifestEntry[] = [];
   const say = o.progress ?? (() => {});
-  const record = async (rel: string | null, args: string[], transform?: (b: Buffer) => string | Buffer): Promise<Run> => {
+  const record = async (rel: string | null, args: string[], transform?: (b: Buffer) => string | Buffer, mergeStderr = false): Promise<Run> => {
     say(`docker ${args.join(' ')}`);
-    const r = await docker(args, o.host);
+    const r = await docker(args, o.host, mergeStderr);
     const entry: ManifestEntry = { path: rel, command: ['docker', ...(o.host ? ['--host', o.host] : []), ...args].join(' '), exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
     if (rel && r.code === 0) {
       const p = join(out, rel);
@@ -160,7 +161,9 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
       await copyRedacted(c.LogPath, join(out, rel));
       entries.push({ path: rel, command: `copy ${c.LogPath} (token= values redacted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
     } else {
-      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id], (b) => b.toString('utf8').split('\n').map(redactLine).join('\n'));
+      // stdout and stderr lines, put back in order by their daemon stamp
+      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id],
+        (b) => b.toString('utf8').split('\n').filter(Boolean).sort().map(redactLine).join('\n') + '\n', true);
     }
   }
   await record('docker/events.jsonl', ['events', '--since', o.since, '--until', new Date().toISOString(), '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);

@@ -6,7 +6,8 @@ import { safeText } from '../lib/output.js';
 import { collect } from './collect.js';
 import { verifyBundle } from './manifest.js';
 import { isBundleArchive, unpackArchive, writeArchive } from './archive.js';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fromRoot } from '../lib/paths.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,10 +16,11 @@ export function registerCollectCommands(program: Command): void {
     .description('snapshot a Docker Compose project into an evidence bundle (inspect, logs, events, engine info, compose files, MANIFEST.json)')
     .option('--project <name>', 'compose project (default: the only one the engine runs)')
     .option('--since <duration>', 'how far back logs and events go (docker syntax: 48h, 30m, an RFC 3339 time)', '48h')
-    .requiredOption('--out <dir>', 'bundle folder')
+    .option('--out <dir>', 'bundle folder (required unless --print-script)')
     .option('--host <docker-host>', 'docker engine (as docker --host; DOCKER_HOST works too)')
     .option('--fingerprint-key <key>', 'key for the secret fingerprints; give the same key to analyze so both agree (default: a new random key, printed)')
     .option('--archive', 'write BUNDLE.tar.gz instead of a folder')
+    .option('--print-script', 'print a POSIX shell script that collects the same with the docker CLI only (hosts without Node), and exit')
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', `
 Example:
@@ -26,11 +28,16 @@ Example:
   clawtrail verify bundle && clawtrail analyze bundle --fingerprint-key "$KEY" --out report
 Secrets never leave the host in clear: secret-like environment and .env values become keyed fingerprints, URLs lose
 their token= values. A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
-    .action(async (o: { project?: string; since: string; out: string; host?: string; fingerprintKey?: string; archive?: boolean; quiet?: boolean }) => {
+    .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean }) => {
+      if (o.printScript) {
+        process.stdout.write(readFileSync(fromRoot('collect', 'collect.sh'), 'utf8').replace(/@VERSION@/g, VERSION));
+        return;
+      }
+      if (!o.out) throw new Error('collect needs --out BUNDLE (or --print-script)');
       const key = o.fingerprintKey ?? randomBytes(24).toString('base64url');
       if (!o.fingerprintKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       const progress = progressReporter(!!o.quiet);
-      const r = await collect({ project: o.project, since: o.since, out: o.out, host: o.host, fingerprintKey: key, version: VERSION, progress });
+      const r = await collect({ project: o.project, since: o.since, out: o.out!, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');
       let where = r.out;
       if (o.archive) {

@@ -3,6 +3,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
+/** What the shell-script collector writes instead of a secret it cannot fingerprint. */
+export const WITHHELD = 'clawtrail-withheld';
 
 /** Names of keys whose values are secrets wherever they appear (env, .env, compose, JSON). */
 export function isSecretName(name: string): boolean {
@@ -16,6 +18,7 @@ export function shapeOf(value: unknown): Shape {
   const s = value === undefined || value === null ? '' : String(value);
   if (s === '') return 'empty';
   if (s === REDACTED_SENTINEL) return 'redacted';
+  if (s === WITHHELD) return 'withheld';
   if (/^\$\{[^}]+\}$/.test(s) || /^\$\{?[A-Z_][A-Z0-9_]*(?::?-[^}]*)?\}?$/.test(s)) return 'template';
   if (/^[0-9a-f]{48}$/i.test(s)) return 'hex48';
   if (/^[0-9a-f]{64}$/i.test(s)) return 'hex64';
@@ -57,7 +60,7 @@ export class Fingerprinter {
       return { fp: null, shape, value: `SecretRef(${String(o.source ?? '?')}:${String(o.provider ?? 'default')}:${String(o.id ?? '?')})` };
     }
     if (shape === 'template') return { fp: null, shape, value: String(value) };
-    if (shape === 'empty' || shape === 'redacted') return { fp: null, shape, value: null };
+    if (shape === 'empty' || shape === 'redacted' || shape === 'withheld') return { fp: null, shape, value: null };
     return { fp: this.fp(String(value)), shape, value: null };
   }
 }

@@ -55,6 +55,7 @@ volumes:
   writeFileSync(join(dir, 'boot', 'start.sh'), [
     "echo '2026-05-01T10:00:00.000+00:00 [gateway] ready (0 plugins; 1.0s)'",
     'echo "dashboard http://127.0.0.1:18789/?token=$OPENCLAW_GATEWAY_TOKEN"',
+    "echo '2026-05-01T10:00:00.500+00:00 [ws] closed before connect conn=c1 remote=1.2.3.4 fwd=n/a origin=n/a host=h ua=n/a code=1008 reason=pairing required' >&2",
     "printf '2026-05-01T10:00:01.000+00:00 [gateway] long %020000d\\n' 7",
     'mkdir -p /home/node/.openclaw/devices',
     'echo "{\\"gateway\\":{\\"auth\\":{\\"mode\\":\\"token\\",\\"token\\":\\"${OPENCLAW_GATEWAY_TOKEN}x\\"}}}" > /home/node/.openclaw/openclaw.json',
@@ -126,6 +127,7 @@ d('collect on a real engine', () => {
     expect(q(`SELECT secret_shape FROM config_values WHERE key = 'gateway.auth.token'`)[0].secret_shape).toBe('other:65');
     expect(q(`SELECT device_id, token_fp IS NOT NULL AS fp FROM devices WHERE state = 'paired'`)).toEqual([{ device_id: 'd1', fp: true }]);
     expect(q(`SELECT event FROM gateway_events WHERE event = 'ready'`).length).toBeGreaterThan(0);
+    expect(q(`SELECT stream FROM gateway_events WHERE event = 'closed-before-connect'`)).toContainEqual({ stream: 'stderr' });
     expect(q(`SELECT message FROM gateway_events WHERE message LIKE 'dashboard%'`)[0].message).toContain('token=[REDACTED]');
     // the json-file splits lines over 16 KiB; ingest joins the pieces back into one record
     const long = q(`SELECT length(message)::INTEGER AS n, line_count::INTEGER AS lc FROM gateway_events WHERE message LIKE 'long %' ORDER BY n DESC`)[0];
@@ -158,5 +160,28 @@ d('collect on a real engine', () => {
     expect([0, 2], a.stderr).toContain(a.code);
     const paths = JSON.parse(runCli(['sql', '--db', join(out, 'case.duckdb'), '--json', 'SELECT path FROM sources']).stdout).map((x: { path: string }) => x.path);
     expect(paths.some((p: string) => p.startsWith(join(out, 'archived.unpacked')) && p.endsWith('MANIFEST.json'))).toBe(true);
+  });
+
+  it('--print-script writes a POSIX sh collector whose bundle verify and analyze read, with secrets withheld', () => {
+    const script = join(dir, 'collect.sh');
+    const p = runCli(['collect', '--print-script']);
+    expect(p.code).toBe(0);
+    expect(p.stdout.startsWith('#!/bin/sh')).toBe(true);
+    writeFileSync(script, p.stdout);
+    const out = join(dir, 'sh-bundle');
+    const r = spawnSync('sh', [script, PROJECT, out, '1h'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(runCli(['verify', out]).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8'));
+    expect(manifest.secrets).toMatch(/^withheld/);
+    for (const f of manifest.files) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(join(out, f.path)).includes(Buffer.from(t)), f.path).toBe(false);
+    const case_ = tempDir();
+    const a = runCli(['analyze', out, '--out', case_, '-q']);
+    expect([0, 2], a.stderr).toContain(a.code);
+    const q = (sql: string) => JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', sql]).stdout);
+    expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
+    expect(q(`SELECT DISTINCT secret_shape FROM container_env WHERE key = 'OPENCLAW_GATEWAY_TOKEN'`)).toEqual([{ secret_shape: 'withheld' }]);
+    expect(q(`SELECT count(*)::INTEGER AS n FROM container_generations`)[0].n).toBe(2);
+    expect(q(`SELECT count(*)::INTEGER AS n FROM gateway_events WHERE event = 'closed-before-connect'`)[0].n).toBeGreaterThan(0);
   });
 });
