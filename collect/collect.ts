@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Fingerprinter, isSecretName, toMarker } from '../lib/secrets.js';
 import { sha256File, type ManifestEntry, writeManifest } from './manifest.js';
+import { mergeWatch } from './watch.js';
 
 export interface CollectOptions {
   project?: string;
@@ -17,6 +18,7 @@ export interface CollectOptions {
   host?: string;
   fingerprintKey: string;
   version: string;
+  watchDir?: string;
   progress?: (m: string) => void;
 }
 
@@ -204,6 +206,12 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
         writeFileSync(join(out, dest), scrubJsonSecrets(readFileSync(src, 'utf8'), fpr));
         entries.push({ path: dest, command: `copy ${src} (secret values fingerprinted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, dest))) });
       }
+    }
+  }
+  if (o.watchDir) {
+    const started = new Date().toISOString();
+    for (const rel of mergeWatch(o.watchDir, out)) {
+      entries.push({ path: rel, command: `copy from the watch capture ${o.watchDir}`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
     }
   }
   writeManifest(out, { collector: `clawtrail ${o.version}`, host: hostname(), project, since: o.since, collected_at: new Date().toISOString(), files: entries });

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { EXIT, VERSION, progressReporter } from '../lib/cli-common.js';
 import { safeText } from '../lib/output.js';
 import { collect } from './collect.js';
+import { watch } from './watch.js';
 import { verifyBundle } from './manifest.js';
 import { isBundleArchive, unpackArchive, writeArchive } from './archive.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,11 @@ export function registerCollectCommands(program: Command): void {
     .option('--fingerprint-key <key>', 'key for the secret fingerprints; give the same key to analyze so both agree (default: a new random key, printed)')
     .option('--archive', 'write BUNDLE.tar.gz instead of a folder')
     .option('--print-script', 'print a POSIX shell script that collects the same with the docker CLI only (hosts without Node), and exit')
+    .option('--watch', 'keep a rolling capture in --out: events to daily files, inspect on start/die and every --interval, logs saved when a container dies')
+    .option('--interval <minutes>', 'watch: periodic inspect snapshots', '10')
+    .option('--max-size <MB>', 'watch: disk bound; the oldest days are pruned first', '512')
+    .option('--stop-after <seconds>', 'watch: stop after this long (default: run until killed)')
+    .option('--watch-dir <dir>', 'merge what a watch kept into the bundle')
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', `
 Example:
@@ -28,16 +34,24 @@ Example:
   clawtrail verify bundle && clawtrail analyze bundle --fingerprint-key "$KEY" --out report
 Secrets never leave the host in clear: secret-like environment and .env values become keyed fingerprints, URLs lose
 their token= values. A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
-    .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean }) => {
+    .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean;
+      watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string }) => {
       if (o.printScript) {
         process.stdout.write(readFileSync(fromRoot('collect', 'collect.sh'), 'utf8').replace(/@VERSION@/g, VERSION));
         return;
       }
       if (!o.out) throw new Error('collect needs --out BUNDLE (or --print-script)');
+      if (o.watch) {
+        if (!o.project) throw new Error('collect --watch needs --project');
+        if (!o.fingerprintKey) throw new Error('collect --watch needs --fingerprint-key (the same key as the later collect and analyze)');
+        await watch({ project: o.project, out: o.out, host: o.host, fingerprintKey: o.fingerprintKey, intervalMinutes: Number(o.interval), maxBytes: Number(o.maxSize) * 1024 * 1024,
+          say: (m) => { if (!o.quiet) process.stderr.write(m + '\n'); }, stopAfterMs: o.stopAfter ? Number(o.stopAfter) * 1000 : undefined });
+        return;
+      }
       const key = o.fingerprintKey ?? randomBytes(24).toString('base64url');
       if (!o.fingerprintKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       const progress = progressReporter(!!o.quiet);
-      const r = await collect({ project: o.project, since: o.since, out: o.out!, host: o.host, fingerprintKey: key, version: VERSION, progress });
+      const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');
       let where = r.out;
       if (o.archive) {

@@ -2,10 +2,10 @@
 // DOCKER_HOST): a compose project built from an imported busybox rootfs, a token in .env, an .env change that
 // recreates the container; then collect, verify (and a tampered byte), and analyze the bundle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, tempDir } from './helpers.js';
+import { CLI, runCli, tempDir } from './helpers.js';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
 const HAVE_ENGINE = engine.status === 0;
@@ -184,4 +184,31 @@ d('collect on a real engine', () => {
     expect(q(`SELECT count(*)::INTEGER AS n FROM container_generations`)[0].n).toBe(2);
     expect(q(`SELECT count(*)::INTEGER AS n FROM gateway_events WHERE event = 'closed-before-connect'`)[0].n).toBeGreaterThan(0);
   });
+
+  it('watch mode keeps the removed generation\'s logs and events; collect merges them and the gap is gone', async () => {
+    const wdir = join(dir, 'watch');
+    const w = spawn(process.execPath, [CLI, 'collect', '--watch', '--project', PROJECT, '--out', wdir, '--fingerprint-key', 'k-test', '--stop-after', '25', '-q']);
+    await new Promise((r) => setTimeout(r, 3000));
+    writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN1}\n`);
+    compose(['up', '-d']); // a third generation: the watch sees the second die and saves its logs first
+    const code = await new Promise<number | null>((r) => w.on('exit', r));
+    expect(code).toBe(0);
+    const events = readdirSync(join(wdir, 'events')).map((f) => readFileSync(join(wdir, 'events', f), 'utf8')).join('');
+    expect(events).toMatch(/"Action":"destroy"/);
+    expect(events).toMatch(/"Action":"create"/);
+    const logs = readdirSync(join(wdir, 'logs'));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(readdirSync(join(wdir, 'inspect')).some((f) => f.endsWith('-die.json'))).toBe(true);
+    const out = join(dir, 'with-watch');
+    expect(runCli(['collect', '--project', PROJECT, '--out', out, '--watch-dir', wdir, '--fingerprint-key', 'k-test', '--since', '1h', '-q']).code).toBe(0);
+    expect(runCli(['verify', out]).code).toBe(0);
+    for (const f of readdirSync(join(out, 'watch', 'logs'))) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(join(out, 'watch', 'logs', f)).includes(Buffer.from(t))).toBe(false);
+    const case_ = tempDir();
+    runCli(['analyze', out, '--out', case_, '--fingerprint-key', 'k-test', '-q']);
+    const lost = JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', `SELECT statement FROM findings WHERE statement LIKE '%are lost%'`]).stdout);
+    // the generation that died while the watch ran is no longer a gap (the first one died before it started)
+    expect(lost.length).toBeLessThanOrEqual(1);
+    const rej = JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', 'SELECT count(*)::INTEGER AS n FROM rejects']).stdout);
+    expect(rej[0].n).toBe(0);
+  }, 120_000);
 });

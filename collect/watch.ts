@@ -1,0 +1,117 @@
+// `clawtrail collect --watch`: a rolling capture that keeps the history the next incident will need — docker events
+// streamed to daily files, an inspect snapshot of a project container on each start/die/destroy and every N minutes,
+// and a container's logs saved when it dies (before a recreate destroys them with the container). Reconnects when the
+// daemon restarts and resumes after the last event it kept (no duplicates); bounded disk (oldest days pruned first).
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Fingerprinter } from '../lib/secrets.js';
+import { redactLine, scrubInspect } from './collect.js';
+
+export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
+
+const dockerArgs = (host: string | undefined, args: string[]): string[] => (host ? ['--host', host, ...args] : args);
+
+/** The last event kept (its timeNano), to resume after it. */
+function lastEventNano(dir: string): bigint {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^events-\d{4}-\d\d-\d\d\.jsonl$/.test(f)).sort() : [];
+  for (const f of files.reverse()) {
+    const lines = readFileSync(join(dir, f), 'utf8').trim().split('\n').reverse();
+    for (const l of lines) {
+      const m = /"timeNano":(\d+)/.exec(l);
+      if (m) return BigInt(m[1]);
+    }
+  }
+  return 0n;
+}
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of existsSync(dir) ? readdirSync(dir) : []) {
+    const p = join(dir, e);
+    const st = statSync(p);
+    n += st.isDirectory() ? dirBytes(p) : st.size;
+  }
+  return n;
+}
+
+/** Removes the oldest day's files until the capture fits in maxBytes. */
+function prune(out: string, maxBytes: number, say: (m: string) => void): void {
+  while (dirBytes(out) > maxBytes) {
+    const days = [...new Set(readdirSync(join(out, 'events')).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter(Boolean) as string[])].sort();
+    if (days.length <= 1) return;
+    const day = days[0];
+    say(`watch: pruning ${day}`);
+    for (const sub of ['events', 'inspect', 'logs']) {
+      for (const f of existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []) if (f.includes(day)) rmSync(join(out, sub, f), { force: true });
+    }
+  }
+}
+
+export async function watch(o: WatchOptions): Promise<void> {
+  const fpr = Fingerprinter.fromOption(o.fingerprintKey);
+  for (const sub of ['events', 'inspect', 'logs']) mkdirSync(join(o.out, sub), { recursive: true });
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[:.]/g, '');
+  const snapshot = (id: string, why: string): void => {
+    const r = spawnSync('docker', dockerArgs(o.host, ['inspect', id]), { encoding: 'utf8' });
+    if (r.status === 0) writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), scrubInspect(r.stdout, fpr));
+  };
+  const saveLogs = (id: string, name: string): void => {
+    const r = spawnSync('docker', dockerArgs(o.host, ['logs', '-t', id]), { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) return;
+    const lines = (r.stdout + r.stderr).split('\n').filter(Boolean).sort().map(redactLine);
+    writeFileSync(join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`), lines.join('\n') + '\n');
+  };
+  const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  let last = lastEventNano(join(o.out, 'events'));
+  const deadline = o.stopAfterMs ? Date.now() + o.stopAfterMs : Infinity;
+  const periodic = setInterval(() => { for (const id of projectIds()) snapshot(id, 'periodic'); }, o.intervalMinutes * 60_000);
+  try {
+    for (const id of projectIds()) snapshot(id, 'start-of-watch');
+    while (Date.now() < deadline) {
+      // resume after the last kept event; the daemon replays from its ring (and nothing after a restart)
+      const since = last > 0n ? `${last / 1_000_000_000n}.${String(last % 1_000_000_000n).padStart(9, '0')}` : `${Math.floor(Date.now() / 1000)}`;
+      const args = ['events', '--format', '{{json .}}', '--since', since, '--filter', `label=com.docker.compose.project=${o.project}`];
+      const p = spawn('docker', dockerArgs(o.host, args), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const stopTimer = o.stopAfterMs ? setTimeout(() => p.kill(), Math.max(0, deadline - Date.now())) : undefined;
+      const rl = createInterface({ input: p.stdout });
+      for await (const line of rl) {
+        const m = /"timeNano":(\d+)/.exec(line);
+        const nano = m ? BigInt(m[1]) : 0n;
+        if (nano && nano <= last) continue; // already kept before a reconnect
+        if (nano) last = nano;
+        const ev = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+        appendFileSync(join(o.out, 'events', `events-${day(Number(nano / 1_000_000n) || Date.now())}.jsonl`), redactLine(line) + '\n');
+        const id = ev.Actor?.ID ?? '';
+        const action = (ev.Action ?? '').split(':')[0];
+        if (id && ['start', 'die'].includes(action)) snapshot(id, action);
+        if (id && action === 'die') saveLogs(id, ev.Actor?.Attributes?.name ?? id.slice(0, 12));
+        prune(o.out, o.maxBytes, o.say);
+      }
+      if (stopTimer) clearTimeout(stopTimer);
+      if (Date.now() < deadline) {
+        o.say('watch: the event stream ended (daemon restart?); reconnecting');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  } finally {
+    clearInterval(periodic);
+  }
+}
+
+/** What a watch kept, merged into a bundle folder. */
+export function mergeWatch(watchDir: string, bundle: string): string[] {
+  const copied: string[] = [];
+  for (const sub of ['events', 'inspect', 'logs']) {
+    const from = join(watchDir, sub);
+    if (!existsSync(from)) continue;
+    mkdirSync(join(bundle, 'watch', sub), { recursive: true });
+    for (const f of readdirSync(from)) {
+      writeFileSync(join(bundle, 'watch', sub, f), readFileSync(join(from, f)));
+      copied.push(`watch/${sub}/${f}`);
+    }
+  }
+  return copied;
+}
