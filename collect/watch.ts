@@ -66,7 +66,12 @@ export async function watch(o: WatchOptions): Promise<void> {
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
-  const deadline = o.stopAfterMs ? Date.now() + o.stopAfterMs : Infinity;
+  let deadline = o.stopAfterMs ? Date.now() + o.stopAfterMs : Infinity;
+  // SIGINT/SIGTERM end the watch between events: every write is synchronous, so no line is left half-written
+  let current: ReturnType<typeof spawn> | undefined;
+  const stop = (): void => { deadline = 0; current?.kill(); o.say('watch: stopping'); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const periodic = setInterval(() => { for (const id of projectIds()) snapshot(id, 'periodic'); }, o.intervalMinutes * 60_000);
   try {
     for (const id of projectIds()) snapshot(id, 'start-of-watch');
@@ -75,7 +80,8 @@ export async function watch(o: WatchOptions): Promise<void> {
       const since = last > 0n ? `${last / 1_000_000_000n}.${String(last % 1_000_000_000n).padStart(9, '0')}` : `${Math.floor(Date.now() / 1000)}`;
       const args = ['events', '--format', '{{json .}}', '--since', since, '--filter', `label=com.docker.compose.project=${o.project}`];
       const p = spawn('docker', dockerArgs(o.host, args), { stdio: ['ignore', 'pipe', 'pipe'] });
-      const stopTimer = o.stopAfterMs ? setTimeout(() => p.kill(), Math.max(0, deadline - Date.now())) : undefined;
+      current = p;
+      const stopTimer = Number.isFinite(deadline) ? setTimeout(() => p.kill(), Math.max(0, deadline - Date.now())) : undefined;
       const rl = createInterface({ input: p.stdout });
       for await (const line of rl) {
         const m = /"timeNano":(\d+)/.exec(line);
@@ -98,6 +104,8 @@ export async function watch(o: WatchOptions): Promise<void> {
     }
   } finally {
     clearInterval(periodic);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }
 
