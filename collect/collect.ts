@@ -24,11 +24,17 @@ export interface CollectOptions {
 
 interface Run { code: number; stdout: Buffer; stderr: string; started: string; ended: string }
 
+/** The docker CLI's arguments, aimed at --host when one was given. */
+export const dockerArgs = (host: string | undefined, args: string[]): string[] => (host ? ['--host', host, ...args] : args);
+
+/** `docker logs -t` output (stdout and stderr merged) put back in order by its daemon stamp, token= values redacted. */
+export const orderedRedactedLogs = (text: string): string => text.split('\n').filter(Boolean).sort().map(redactLine).join('\n') + '\n';
+
 /** Runs the docker CLI; with mergeStderr, the command's stderr is part of its output (docker logs: the container's stderr). */
 function docker(args: string[], host?: string, mergeStderr = false): Promise<Run> {
   const started = new Date().toISOString();
   return new Promise((res) => {
-    const p = spawn('docker', host ? ['--host', host, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('docker', dockerArgs(host, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     p.stdout.on('data', (c: Buffer) => out.push(c));
@@ -127,7 +133,7 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
   const record = async (rel: string | null, args: string[], transform?: (b: Buffer) => string | Buffer, mergeStderr = false): Promise<Run> => {
     say(`docker ${args.join(' ')}`);
     const r = await docker(args, o.host, mergeStderr);
-    const entry: ManifestEntry = { path: rel, command: ['docker', ...(o.host ? ['--host', o.host] : []), ...args].join(' '), exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
+    const entry: ManifestEntry = { path: rel, command: ['docker', ...dockerArgs(o.host, args)].join(' '), exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
     if (rel && r.code === 0) {
       const p = join(out, rel);
       mkdirSync(join(p, '..'), { recursive: true });
@@ -136,6 +142,10 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
     }
     entries.push(entry);
     return r;
+  };
+  /** A file written into the bundle by a copy, not a docker command: its manifest entry. */
+  const recordCopy = async (rel: string, command: string, started: string): Promise<void> => {
+    entries.push({ path: rel, command, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
   };
 
   // the project: given, or the only one the engine knows
@@ -161,11 +171,9 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
       const started = new Date().toISOString();
       mkdirSync(join(out, 'containers', c.Id), { recursive: true });
       await copyRedacted(c.LogPath, join(out, rel));
-      entries.push({ path: rel, command: `copy ${c.LogPath} (token= values redacted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
+      await recordCopy(rel, `copy ${c.LogPath} (token= values redacted)`, started);
     } else {
-      // stdout and stderr lines, put back in order by their daemon stamp
-      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id],
-        (b) => b.toString('utf8').split('\n').filter(Boolean).sort().map(redactLine).join('\n') + '\n', true);
+      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id], (b) => orderedRedactedLogs(b.toString('utf8')), true);
     }
   }
   await record('docker/events.jsonl', ['events', '--since', o.since, '--until', new Date().toISOString(), '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
@@ -188,7 +196,7 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
     const text = readFileSync(f, 'utf8');
     mkdirSync(join(out, 'compose'), { recursive: true });
     writeFileSync(join(out, rel), rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr));
-    entries.push({ path: rel, command: `copy ${f}`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
+    await recordCopy(rel, `copy ${f}`, started);
   }
   // OpenClaw's state from the state mount (config, pairing, config audit), secrets made markers
   const seen = new Set<string>();
@@ -204,15 +212,13 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
         const started = new Date().toISOString();
         mkdirSync(join(out, dest, '..'), { recursive: true });
         writeFileSync(join(out, dest), scrubJsonSecrets(readFileSync(src, 'utf8'), fpr));
-        entries.push({ path: dest, command: `copy ${src} (secret values fingerprinted)`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, dest))) });
+        await recordCopy(dest, `copy ${src} (secret values fingerprinted)`, started);
       }
     }
   }
   if (o.watchDir) {
     const started = new Date().toISOString();
-    for (const rel of mergeWatch(o.watchDir, out)) {
-      entries.push({ path: rel, command: `copy from the watch capture ${o.watchDir}`, exit_code: 0, stderr: '', started, ended: new Date().toISOString(), ...(await sha256File(join(out, rel))) });
-    }
+    for (const rel of mergeWatch(o.watchDir, out)) await recordCopy(rel, `copy from the watch capture ${o.watchDir}`, started);
   }
   writeManifest(out, { collector: `clawtrail ${o.version}`, host: hostname(), project, since: o.since, collected_at: new Date().toISOString(), files: entries });
   return { entries, failures: entries.filter((e) => e.exit_code !== 0), out };

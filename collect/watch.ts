@@ -7,11 +7,9 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Fingerprinter } from '../lib/secrets.js';
-import { redactLine, scrubInspect } from './collect.js';
+import { dockerArgs, orderedRedactedLogs, redactLine, scrubInspect } from './collect.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
-
-const dockerArgs = (host: string | undefined, args: string[]): string[] => (host ? ['--host', host, ...args] : args);
 
 /** The last event kept (its timeNano), to resume after it. */
 function lastEventNano(dir: string): bigint {
@@ -61,8 +59,7 @@ export async function watch(o: WatchOptions): Promise<void> {
   const saveLogs = (id: string, name: string): void => {
     const r = spawnSync('docker', dockerArgs(o.host, ['logs', '-t', id]), { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0) return;
-    const lines = (r.stdout + r.stderr).split('\n').filter(Boolean).sort().map(redactLine);
-    writeFileSync(join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`), lines.join('\n') + '\n');
+    writeFileSync(join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`), orderedRedactedLogs(r.stdout + r.stderr));
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
