@@ -1,5 +1,5 @@
 // `clawtrail collect --watch`: a rolling capture that keeps the history the next incident will need — docker events
-// streamed to daily files, an inspect snapshot of a project container on each start/die/destroy and every N minutes,
+// streamed to daily files, an inspect snapshot of a project container on each start and die and every N minutes,
 // and a container's logs saved when it dies (before a recreate destroys them with the container). Reconnects when the
 // daemon restarts and resumes after the last event it kept (no duplicates); bounded disk (oldest days pruned first).
 import { spawn, spawnSync } from 'node:child_process';
