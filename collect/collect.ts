@@ -2,12 +2,15 @@
 // logs with daemon stamps, events, engine version and info, the compose files — with a MANIFEST.json chain of custody.
 // Secrets never leave the host in clear: environment and .env values whose names hold secrets become the same keyed
 // fingerprints that ingest computes (as `clawtrail-fp:` markers), and log lines lose their token= values.
-import { spawn } from 'node:child_process';
-import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Fingerprinter, isSecretName, toMarker } from '../lib/secrets.js';
+import { Fingerprinter } from '../lib/secrets.js';
+import { composeCli, docker, dockerArgs, runCommand, sinceCutoff, type Run } from './docker.js';
+import { copyRedacted, saveDockerLogs } from './logs.js';
+import { scrubbedHistoryBundle, workTreeOf } from './git-history.js';
+import { proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.js';
+import { scrubProxyConfig, scrubDotenv, scrubInspect, scrubJsonSecrets, scrubYaml } from './scrub.js';
 import { sha256File, type ManifestEntry, writeManifest } from './manifest.js';
 import { mergeWatch } from './watch.js';
 
@@ -19,29 +22,39 @@ export interface CollectOptions {
   fingerprintKey: string;
   version: string;
   watchDir?: string;
+  add?: string[];
   progress?: (m: string) => void;
 }
 
-interface Run { code: number; stdout: Buffer; stderr: string; started: string; ended: string }
+/** The actor of a `docker events` JSON line: its id and, for a volume event, the container it names. */
+function eventActor(line: string): { id: string; container?: string } {
+  try {
+    const j = JSON.parse(line) as { Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    return { id: j.Actor?.ID ?? '', container: j.Actor?.Attributes?.container };
+  } catch {
+    return { id: '' };
+  }
+}
 
-/** The docker CLI's arguments, aimed at --host when one was given. */
-export const dockerArgs = (host: string | undefined, args: string[]): string[] => (host ? ['--host', host, ...args] : args);
-
-/** `docker logs -t` output (stdout and stderr merged) put back in order by its daemon stamp, token= values redacted. */
-export const orderedRedactedLogs = (text: string): string => text.split('\n').filter(Boolean).sort().map(redactLine).join('\n') + '\n';
-
-/** Runs the docker CLI; with mergeStderr, the command's stderr is part of its output (docker logs: the container's stderr). */
-function docker(args: string[], host?: string, mergeStderr = false): Promise<Run> {
-  const started = new Date().toISOString();
-  return new Promise((res) => {
-    const p = spawn('docker', dockerArgs(host, args), { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (c: Buffer) => out.push(c));
-    p.stderr.on('data', (c: Buffer) => (mergeStderr ? out : err).push(c));
-    p.on('error', (e) => res({ code: 127, stdout: Buffer.alloc(0), stderr: String(e.message), started, ended: new Date().toISOString() }));
-    p.on('close', (code) => res({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8').slice(0, 4000), started, ended: new Date().toISOString() }));
+/** The volume events (JSON lines) that concern the given containers: their mounts and unmounts, and the create and
+ *  destroy of the volumes those name. */
+export function projectVolumeEvents(text: string, containerIds: Set<string>): string {
+  const lines = text.split('\n').filter(Boolean);
+  const volumes = new Set(lines.map(eventActor).filter((a) => a.container && containerIds.has(a.container)).map((a) => a.id));
+  const kept = lines.filter((l) => {
+    const a = eventActor(l);
+    return a.container ? containerIds.has(a.container) : volumes.has(a.id);
   });
+  return kept.length ? kept.join('\n') + '\n' : '';
+}
+
+/** The parts of `docker inspect` that collect follows. */
+interface InspectedContainer {
+  Id: string;
+  Name: string;
+  LogPath?: string;
+  Config?: { Image?: string; Labels?: Record<string, string> };
+  Mounts?: { Type?: string; Source?: string; Destination?: string }[];
 }
 
 function canRead(path: string): boolean {
@@ -53,95 +66,27 @@ function canRead(path: string): boolean {
   }
 }
 
-/** Streams a log file line by line through redactLine (memory stays bounded). */
-async function copyRedacted(from: string, to: string): Promise<void> {
-  const rl = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
-  const sink = createWriteStream(to);
-  for await (const line of rl) if (!sink.write(redactLine(line) + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
-  await new Promise<void>((res, rej) => sink.end((e?: Error | null) => (e ? rej(e) : res())));
-}
-
-/** token= values in URLs and echoed tokens, as ingest's redact() would remove them. */
-export function redactLine(line: string): string {
-  return line
-    // a backslash ends the value too: inside a json-file record it starts an escape (\n) that must survive
-    .replace(/((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;\\]+/gi, '$1[REDACTED]')
-    .replace(/((?:gateway token|token)\s*[:=]\s*["']?)[A-Za-z0-9_\-.]{16,}/gi, '$1[REDACTED]');
-}
-
-/** Command-line arguments: the value after --token/--password becomes a marker; token= in URLs is redacted. */
-export function scrubArgs(args: unknown, fpr: Fingerprinter): unknown {
-  if (!Array.isArray(args)) return typeof args === 'string' ? redactLine(args) : args;
-  return args.map((a, i) => (typeof a !== 'string' ? a
-    : /^--?(token|password|secret)$/i.test(String(args[i - 1] ?? '')) ? toMarker(fpr, a)
-    : redactLine(a.replace(/^(--?(?:token|password)=)(.+)$/i, (_m, k: string, v: string) => k + toMarker(fpr, v)))));
-}
-
-/** docker inspect with every secret-like environment value replaced by its fingerprint marker, and the command lines scrubbed. */
-export function scrubInspect(json: string, fpr: Fingerprinter): string {
-  const doc = JSON.parse(json) as Record<string, unknown>[];
-  for (const c of doc) {
-    c.Path = scrubArgs(c.Path, fpr);
-    c.Args = scrubArgs(c.Args, fpr);
-    const cfg = c.Config as { Env?: string[]; Cmd?: unknown; Entrypoint?: unknown } | undefined;
-    if (cfg) {
-      cfg.Cmd = scrubArgs(cfg.Cmd, fpr);
-      cfg.Entrypoint = scrubArgs(cfg.Entrypoint, fpr);
-    }
-    if (cfg?.Env) {
-      cfg.Env = cfg.Env.map((e) => {
-        const eq = e.indexOf('=');
-        const key = eq < 0 ? e : e.slice(0, eq);
-        return eq >= 0 && isSecretName(key) ? `${key}=${toMarker(fpr, e.slice(eq + 1))}` : e;
-      });
-    }
-  }
-  return JSON.stringify(doc, null, 2) + '\n';
-}
-
-export function scrubDotenv(text: string, fpr: Fingerprinter): string {
-  return text.split('\n').map((l) => {
-    const m = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*)(.*)$/.exec(l);
-    if (!m || !isSecretName(m[2])) return l;
-    const v = m[3].trim().replace(/^(["'])(.*)\1$/, '$2');
-    return m[1] + toMarker(fpr, v);
-  }).join('\n');
-}
-
-/** JSON/JSON5 text: the values of token/password/secret keys become markers (templates stay); `--token` arguments too. */
-export function scrubJsonSecrets(text: string, fpr: Fingerprinter): string {
-  return text
-    .replace(/(["']?[A-Za-z_]*(?:token|password|secret|privateKey)[A-Za-z_]*["']?\s*:\s*)(["'])((?:(?!\2).)*)\2/gi,
-      (all, k: string, q: string, v: string) => (v.startsWith('${') || v === '' ? all : `${k}${q}${toMarker(fpr, v)}${q}`))
-    .replace(/("--(?:token|password)",\s*")([^"]+)(")/g, (_a, k: string, v: string, q: string) => `${k}${toMarker(fpr, v)}${q}`);
-}
-
-/** Literal secret values in a compose file (`KEY: value` / `- KEY=value`); `${VAR}` templates stay. */
-export function scrubYaml(text: string, fpr: Fingerprinter): string {
-  return text.split('\n').map((l) => {
-    const m = /^(\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*)(["']?)([^"'\s][^"']*)\3\s*$/.exec(l);
-    return m && isSecretName(m[2]) && !m[4].startsWith('${') ? m[1] + toMarker(fpr, m[4]) : l;
-  }).join('\n');
-}
-
 export async function collect(o: CollectOptions): Promise<{ entries: ManifestEntry[]; failures: ManifestEntry[]; out: string }> {
   const fpr = Fingerprinter.fromOption(o.fingerprintKey);
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true });
   const entries: ManifestEntry[] = [];
   const say = o.progress ?? (() => {});
-  const record = async (rel: string | null, args: string[], transform?: (b: Buffer) => string | Buffer, mergeStderr = false): Promise<Run> => {
-    say(`docker ${args.join(' ')}`);
-    const r = await docker(args, o.host, mergeStderr);
-    const entry: ManifestEntry = { path: rel, command: ['docker', ...dockerArgs(o.host, args)].join(' '), exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
+  /** Keeps a command's output as a bundle file (when it succeeded) and its manifest entry (always). */
+  const keep = async (rel: string | null, command: string, r: Run, transform?: (b: Buffer) => string | Buffer): Promise<Run> => {
+    const entry: ManifestEntry = { path: rel, command, exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
     if (rel && r.code === 0) {
       const p = join(out, rel);
       mkdirSync(join(p, '..'), { recursive: true });
       writeFileSync(p, transform ? transform(r.stdout) : r.stdout);
       Object.assign(entry, await sha256File(p));
-    }
+    } else if (rel) entry.path = null;
     entries.push(entry);
     return r;
+  };
+  const record = async (rel: string | null, args: string[], transform?: (b: Buffer) => string | Buffer): Promise<Run> => {
+    say(`docker ${args.join(' ')}`);
+    return keep(rel, ['docker', ...dockerArgs(o.host, args)].join(' '), await docker(args, o.host), transform);
   };
   /** A file written into the bundle by a copy, not a docker command: its manifest entry. */
   const recordCopy = async (rel: string, command: string, started: string): Promise<void> => {
@@ -162,7 +107,7 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
 
   const snap = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15) + 'Z';
   const inspect = await record(`docker/inspect-${snap}.json`, ['inspect', ...ids], (b) => scrubInspect(b.toString('utf8'), fpr));
-  const containers = inspect.code === 0 ? (JSON.parse(inspect.stdout.toString()) as { Id: string; Name: string; LogPath?: string; Config?: { Labels?: Record<string, string> } }[]) : [];
+  const containers = inspect.code === 0 ? (JSON.parse(inspect.stdout.toString()) as InspectedContainer[]) : [];
   for (const c of containers) {
     const name = c.Name.replace(/^\//, '');
     // The json-file itself when this host can read it (stream, daemon time, the >16 KiB pieces); else docker logs -t.
@@ -173,10 +118,22 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
       await copyRedacted(c.LogPath, join(out, rel));
       await recordCopy(rel, `copy ${c.LogPath} (token= values redacted)`, started);
     } else {
-      await record(`logs/${name}.log`, ['logs', '-t', '--since', o.since, c.Id], (b) => orderedRedactedLogs(b.toString('utf8')), true);
+      const rel = `logs/${name}.log`;
+      const argv = dockerArgs(o.host, ['logs', '-t', '--since', o.since, c.Id]);
+      say(`docker ${argv.join(' ')}`);
+      mkdirSync(join(out, 'logs'), { recursive: true });
+      const r = await saveDockerLogs(argv, join(out, rel));
+      const entry: ManifestEntry = { path: r.code === 0 ? rel : null, command: ['docker', ...argv].join(' ') + ' (stdout and stderr merged by stamp, token= values redacted)', exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
+      if (r.code === 0) Object.assign(entry, await sha256File(join(out, rel)));
+      entries.push(entry);
     }
   }
-  await record('docker/events.jsonl', ['events', '--since', o.since, '--until', new Date().toISOString(), '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
+  const until = new Date().toISOString();
+  const events = await record('docker/events.jsonl', ['events', '--since', o.since, '--until', until, '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
+  // volumes carry no project label: their events are kept when they name a container of the project (mount, unmount)
+  // or a volume such an event named (create, destroy) — this is how a renewed anonymous state volume shows
+  const projectIds = new Set([...ids, ...events.stdout.toString('utf8').split('\n').map((l) => eventActor(l).id)]);
+  await record('docker/volume-events.jsonl', ['events', '--since', o.since, '--until', until, '--format', '{{json .}}', '--filter', 'type=volume'], (b) => projectVolumeEvents(b.toString('utf8'), projectIds));
   await record('docker/version.json', ['version', '--format', '{{json .}}']);
   await record('docker/info.json', ['info', '--format', '{{json .}}']);
 
@@ -198,9 +155,40 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
     writeFileSync(join(out, rel), rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr));
     await recordCopy(rel, `copy ${f}`, started);
   }
+  // the compose folder's git history, scrubbed: its old revisions hold the tokens of their day in clear
+  const tree = workdir ? await workTreeOf(workdir) : null;
+  if (tree) {
+    const started = new Date().toISOString();
+    const command = `git -C ${tree} fast-export --all | (secret values fingerprinted) | git fast-import; git bundle create --all`;
+    say(`git history of ${tree}`);
+    mkdirSync(join(out, 'git'), { recursive: true });
+    try {
+      const r = await scrubbedHistoryBundle(tree, join(out, 'git', 'config-repo.bundle'), join(out, 'git', 'commit-map.txt'), fpr);
+      await recordCopy('git/config-repo.bundle', command + (r.leftOut ? ` (${r.leftOut} file revision(s) over 16 MiB left out)` : ''), started);
+      await recordCopy('git/commit-map.txt', `original and rewritten id of each of the ${r.commits} commit(s)`, started);
+    } catch (err) {
+      entries.push({ path: null, command, exit_code: 1, stderr: (err as Error).message, started, ended: new Date().toISOString() });
+    }
+  }
+  // what compose itself says: the project's containers (ps) and the configuration it would run now, interpolated
+  // from .env (so its secret values are fingerprinted like the rest)
+  const cli = await composeCli(o.host);
+  if (cli) {
+    const base = [...cli.argv, '-p', project, ...(files.every((f) => existsSync(f)) ? files.flatMap((f) => ['-f', f]) : []), ...(workdir && existsSync(workdir) ? ['--project-directory', workdir] : [])];
+    const run = async (rel: string, args: string[], transform?: (b: Buffer) => string): Promise<void> => {
+      const argv = [...base, ...args];
+      say(`${cli.bin} ${argv.join(' ')}`);
+      await keep(rel, `${cli.bin} ${argv.join(' ')}`, await runCommand(cli.bin, argv, { cwd: workdir && existsSync(workdir) ? workdir : undefined, env: cli.env }), transform);
+    };
+    await run('compose/compose-ps.txt', ['ps', '-a']);
+    await run('compose/resolved-config.yaml', ['config'], (b) => scrubYaml(b.toString('utf8'), fpr));
+  } else {
+    const at = new Date().toISOString();
+    entries.push({ path: null, command: 'docker compose / docker-compose', exit_code: 127, stderr: 'neither the compose plugin nor docker-compose is installed: no compose ps or resolved config', started: at, ended: at });
+  }
   // OpenClaw's state from the state mount (config, pairing, config audit), secrets made markers
   const seen = new Set<string>();
-  for (const c of containers as { Mounts?: { Source?: string; Destination?: string }[] }[]) {
+  for (const c of containers) {
     for (const m of c.Mounts ?? []) {
       if (m.Destination !== '/home/node/.openclaw' || !m.Source || seen.has(m.Source)) continue;
       seen.add(m.Source);
@@ -215,6 +203,41 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
         await recordCopy(dest, `copy ${src} (secret values fingerprinted)`, started);
       }
     }
+  }
+  // the reverse proxy's configs and log files, through the proxy containers' mounts and any --add path on this host
+  const cutoff = sinceCutoff(o.since);
+  const takeProxyFile = async (f: ProxyFile, rel: string): Promise<void> => {
+    const started = new Date().toISOString();
+    if (f.kind === 'log' && cutoff !== null && f.mtimeMs < cutoff) {
+      entries.push({ path: null, command: `skip ${f.source}`, exit_code: 0, stderr: `last written ${new Date(f.mtimeMs).toISOString()}, before --since ${o.since}`, started, ended: started });
+      return;
+    }
+    mkdirSync(join(out, rel, '..'), { recursive: true });
+    try {
+      if (f.kind === 'log') await copyRedacted(f.source, join(out, rel));
+      else writeFileSync(join(out, rel), scrubProxyConfig(readFileSync(f.source, 'utf8'), f.source, fpr));
+    } catch (err) {
+      entries.push({ path: null, command: `copy ${f.source}`, exit_code: 1, stderr: (err as Error).message, started, ended: new Date().toISOString() });
+      return;
+    }
+    await recordCopy(rel, `copy ${f.source} (${f.kind === 'log' ? 'token= values redacted' : 'secret values fingerprinted'})`, started);
+  };
+  for (const p of proxyFilesFromMounts(containers)) {
+    for (const f of p.files) await takeProxyFile(f, `proxy/${p.container}${f.inContainer}`);
+  }
+  for (const path of o.add ?? []) {
+    const abs = resolve(path);
+    const files = proxyFilesUnder(abs, abs);
+    // a file named explicitly is taken even when its name is not a known config or log (as a log: redacted lines)
+    if (files.length === 0 && existsSync(abs) && statSync(abs).isFile() && !/\.(key|pem|crt|p12|pfx)$/i.test(abs)) {
+      const st = statSync(abs);
+      files.push({ source: abs, inContainer: abs, kind: 'log', mtimeMs: Date.now(), size: st.size });
+    }
+    if (files.length === 0) {
+      const at = new Date().toISOString();
+      entries.push({ path: null, command: `copy ${abs}`, exit_code: 1, stderr: existsSync(abs) ? 'no proxy config or log file there' : 'not found on this host', started: at, ended: at });
+    }
+    for (const f of files) await takeProxyFile(f, `host${f.inContainer}`);
   }
   if (o.watchDir) {
     const started = new Date().toISOString();

@@ -27,15 +27,22 @@ export function registerCollectCommands(program: Command): void {
     .option('--max-size <MB>', 'watch: disk bound; the oldest days are pruned first', '512')
     .option('--stop-after <seconds>', 'watch: stop after this long (default: run until killed)')
     .option('--watch-dir <dir>', 'merge what a watch kept into the bundle')
+    .option('--add <path...>', 'also take proxy configs and logs from these host files or folders (a proxy outside Docker: /etc/nginx /var/log/nginx)')
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', `
 Example:
   clawtrail collect --project openclaw --since 48h --out bundle --fingerprint-key "$KEY"
   clawtrail verify bundle && clawtrail analyze bundle --fingerprint-key "$KEY" --out report
-Secrets never leave the host in clear: secret-like environment and .env values become keyed fingerprints, URLs lose
-their token= values. A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
+  clawtrail collect --project openclaw --out bundle --add /etc/nginx /var/log/nginx   # a proxy outside Docker
+What it takes: inspect and logs of every container of the project (running or stopped), events, engine version and
+info, compose ps and the resolved compose config, the compose files and .env, OpenClaw's state files from the state
+mount, the proxy's configs and log files from its mounts (rotated logs last written before --since are skipped), and
+the compose folder's git history (rewritten, see below).
+Secrets never leave the host in clear: secret-like environment, .env and config values become keyed fingerprints,
+Authorization headers in proxy configs too, URLs lose their token= values. Keys and certificates are never taken.
+A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
     .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean;
-      watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string }) => {
+      watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string; add?: string[] }) => {
       if (o.printScript) {
         process.stdout.write(readFileSync(fromRoot('collect', 'collect.sh'), 'utf8').replace(/@VERSION@/g, VERSION));
         return;
@@ -51,7 +58,7 @@ their token= values. A command that fails is recorded in MANIFEST.json, not fata
       const key = o.fingerprintKey ?? randomBytes(24).toString('base64url');
       if (!o.fingerprintKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       const progress = progressReporter(!!o.quiet);
-      const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, host: o.host, fingerprintKey: key, version: VERSION, progress });
+      const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');
       let where = r.out;
       if (o.archive) {

@@ -3,23 +3,44 @@
 // and a container's logs saved when it dies (before a recreate destroys them with the container). Reconnects when the
 // daemon restarts and resumes after the last event it kept (no duplicates); bounded disk (oldest days pruned first).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Fingerprinter } from '../lib/secrets.js';
-import { dockerArgs, orderedRedactedLogs, redactLine, scrubInspect } from './collect.js';
+import { dockerArgs } from './docker.js';
+import { saveDockerLogs } from './logs.js';
+import { redactLine, scrubInspect } from './scrub.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
 
+/** The last timeNano in a file, read backwards from its end in 64 KiB steps (a day of events is never read whole). */
+function lastNanoIn(path: string): bigint {
+  const fd = openSync(path, 'r');
+  try {
+    const size = statSync(path).size;
+    const step = 64 * 1024;
+    let tail = '';
+    for (let end = size; end > 0; end -= step) {
+      const start = Math.max(0, end - step);
+      const buf = Buffer.alloc(end - start);
+      readSync(fd, buf, 0, buf.length, start);
+      tail = buf.toString('latin1') + tail; // timeNano is ASCII; latin1 never splits a multi-byte character
+      const all = [...tail.matchAll(/"timeNano":(\d+)/g)];
+      if (all.length) return BigInt(all[all.length - 1][1]);
+      tail = tail.slice(0, 64); // keep a fragment that may continue a match across the step
+    }
+    return 0n;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The last event kept (its timeNano), to resume after it. */
-function lastEventNano(dir: string): bigint {
+export function lastEventNano(dir: string): bigint {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^events-\d{4}-\d\d-\d\d\.jsonl$/.test(f)).sort() : [];
   for (const f of files.reverse()) {
-    const lines = readFileSync(join(dir, f), 'utf8').trim().split('\n').reverse();
-    for (const l of lines) {
-      const m = /"timeNano":(\d+)/.exec(l);
-      if (m) return BigInt(m[1]);
-    }
+    const n = lastNanoIn(join(dir, f));
+    if (n > 0n) return n;
   }
   return 0n;
 }
@@ -34,17 +55,23 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-/** Removes the oldest day's files until the capture fits in maxBytes. */
-function prune(out: string, maxBytes: number, say: (m: string) => void): void {
-  while (dirBytes(out) > maxBytes) {
+/** Removes the oldest day's files while the capture is over maxBytes; returns the bytes it freed. */
+function prune(out: string, used: number, maxBytes: number, say: (m: string) => void): number {
+  let freed = 0;
+  while (used - freed > maxBytes) {
     const days = [...new Set(readdirSync(join(out, 'events')).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter(Boolean) as string[])].sort();
-    if (days.length <= 1) return;
+    if (days.length <= 1) break;
     const day = days[0];
     say(`watch: pruning ${day}`);
     for (const sub of ['events', 'inspect', 'logs']) {
-      for (const f of existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []) if (f.includes(day)) rmSync(join(out, sub, f), { force: true });
+      for (const f of existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []) {
+        if (!f.includes(day)) continue;
+        freed += statSync(join(out, sub, f)).size;
+        rmSync(join(out, sub, f), { force: true });
+      }
     }
   }
+  return freed;
 }
 
 export async function watch(o: WatchOptions): Promise<void> {
@@ -52,19 +79,29 @@ export async function watch(o: WatchOptions): Promise<void> {
   for (const sub of ['events', 'inspect', 'logs']) mkdirSync(join(o.out, sub), { recursive: true });
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[:.]/g, '');
+  // the capture's size, walked once at start and then kept by adding what is written and subtracting what is pruned
+  let used = dirBytes(o.out);
+  const grew = (bytes: number): void => {
+    used += bytes;
+    if (used > o.maxBytes) used -= prune(o.out, used, o.maxBytes, o.say);
+  };
   const snapshot = (id: string, why: string): void => {
     const r = spawnSync('docker', dockerArgs(o.host, ['inspect', id]), { encoding: 'utf8' });
-    if (r.status === 0) writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), scrubInspect(r.stdout, fpr));
-  };
-  const saveLogs = (id: string, name: string): void => {
-    const r = spawnSync('docker', dockerArgs(o.host, ['logs', '-t', id]), { encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0) return;
-    writeFileSync(join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`), orderedRedactedLogs(r.stdout + r.stderr));
+    const text = scrubInspect(r.stdout, fpr);
+    writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), text);
+    grew(Buffer.byteLength(text));
+  };
+  const saveLogs = async (id: string, name: string): Promise<void> => {
+    const dest = join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`);
+    const r = await saveDockerLogs(dockerArgs(o.host, ['logs', '-t', id]), dest);
+    if (r.code === 0) grew(statSync(dest).size);
+    else o.say(`watch: could not save the logs of ${name}: ${r.stderr.split('\n')[0]}`);
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
   let deadline = o.stopAfterMs ? Date.now() + o.stopAfterMs : Infinity;
-  // SIGINT/SIGTERM end the watch between events: every write is synchronous, so no line is left half-written
+  // SIGINT/SIGTERM end the watch between events: the event being handled is finished (its logs saved) first
   let current: ReturnType<typeof spawn> | undefined;
   const stop = (): void => { deadline = 0; current?.kill(); o.say('watch: stopping'); };
   process.once('SIGINT', stop);
@@ -86,12 +123,13 @@ export async function watch(o: WatchOptions): Promise<void> {
         if (nano && nano <= last) continue; // already kept before a reconnect
         if (nano) last = nano;
         const ev = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
-        appendFileSync(join(o.out, 'events', `events-${day(Number(nano / 1_000_000n) || Date.now())}.jsonl`), redactLine(line) + '\n');
+        const kept = redactLine(line) + '\n';
+        appendFileSync(join(o.out, 'events', `events-${day(Number(nano / 1_000_000n) || Date.now())}.jsonl`), kept);
+        grew(Buffer.byteLength(kept));
         const id = ev.Actor?.ID ?? '';
         const action = (ev.Action ?? '').split(':')[0];
         if (id && ['start', 'die'].includes(action)) snapshot(id, action);
-        if (id && action === 'die') saveLogs(id, ev.Actor?.Attributes?.name ?? id.slice(0, 12));
-        prune(o.out, o.maxBytes, o.say);
+        if (id && action === 'die') await saveLogs(id, ev.Actor?.Attributes?.name ?? id.slice(0, 12));
       }
       if (stopTimer) clearTimeout(stopTimer);
       if (Date.now() < deadline) {

@@ -90,6 +90,11 @@ function detectConfig(name: string, sample: string[]): Detection | undefined {
   const lower = name.toLowerCase();
   const trimmed = text.trimStart();
   if (name === 'MANIFEST.json' && /"collector"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'clawtrail-manifest' };
+  // what collect keeps from the compose CLI, for the reader: `ps -a` and the resolved config (whose interpolated values
+  // would otherwise read as a second compose file beside the real one)
+  if (lower === 'compose-ps.txt') return { kind: 'bundle-meta', format: 'compose-ps' };
+  if (lower === 'resolved-config.yaml') return { kind: 'bundle-meta', format: 'compose-resolved' };
+  if (lower === 'commit-map.txt' && /^[0-9a-f]{40,64} [0-9a-f]{40,64}$/.test(sample[0] ?? '')) return { kind: 'bundle-meta', format: 'git-commit-map' };
   if (trimmed.startsWith('{') && /"ServerVersion"\s*:/.test(text) && /"LoggingDriver"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'docker-info' };
   if (trimmed.startsWith('{') && /"Client"\s*:/.test(text) && /"Server"\s*:/.test(text) && /"ApiVersion"/.test(text)) return { kind: 'bundle-meta', format: 'docker-version' };
   const inspectShaped = /"Id"\s*:/.test(text) && /"(State|Config|Created)"\s*:/.test(text);

@@ -3,6 +3,7 @@
 // does not is rejected whole, with the error's line cited.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { parseDocument } from 'yaml';
 import { lit } from '../lib/sql.js';
 import type { Fingerprinter } from '../lib/secrets.js';
 import type { Detection, Kind } from './detect.js';
@@ -93,7 +94,10 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
         const values = ['ServerVersion', 'LoggingDriver', 'OperatingSystem', 'Driver'].filter((k) => info[k] !== undefined)
           .map((k) => ({ surface: 'engine', key: k, value: String(info[k]), fp: null, shape: null, line: null }));
         await insertConfigValues(store, { validFrom: mtime, validFromAssumed: true, commitSha: null, path, sourceId }, values);
-      } else JSON.parse(text);
+      } else if (det.format === 'compose-resolved') {
+        const doc = parseDocument(text, { prettyErrors: false });
+        if (doc.errors.length) throw new Error(`YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      } else if (!['compose-ps', 'git-commit-map'].includes(det.format)) JSON.parse(text);
       return { parsed: total, rejected: 0 };
     }
     if (det.kind === 'devices') {

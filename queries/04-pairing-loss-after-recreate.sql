@@ -18,9 +18,18 @@ WITH gens AS (
   WHERE regexp_matches(service, '(?i)gateway') WINDOW w AS (PARTITION BY service ORDER BY started)
 ), recreates AS (
   SELECT * FROM gens WHERE prev_id IS NOT NULL AND prev_id <> container_id
+), mount_facts AS (
+  -- the state dir's mount per container: from inspect snapshots (a volume by its name, a bind by its host path) and
+  -- from volume mount events, which still name it when the container is gone (a recreate destroyed its inspect)
+  SELECT container_id, coalesce(name, mount_source) AS src, type, snapshot_at AS seen_at, source_id, NULL::BIGINT AS line_no
+  FROM container_mounts WHERE destination IN ('/home/node/.openclaw', '/home/node/.openclaw/devices')
+  UNION ALL
+  SELECT json_extract_string(attributes, '$.container'), actor_id, 'volume', ts, source_id, line_no
+  FROM docker_events WHERE type = 'volume' AND action = 'mount'
+    AND json_extract_string(attributes, '$.destination') IN ('/home/node/.openclaw', '/home/node/.openclaw/devices')
 ), mounts AS (
-  SELECT container_id, arg_max(mount_source, snapshot_at) AS src, arg_max(type, snapshot_at) AS type, arg_max(source_id, snapshot_at) AS source_id
-  FROM container_mounts WHERE destination IN ('/home/node/.openclaw', '/home/node/.openclaw/devices') GROUP BY container_id
+  SELECT container_id, arg_max(src, seen_at) AS src, arg_max(type, seen_at) AS type, arg_max(source_id, seen_at) AS source_id, arg_max(line_no, seen_at) AS line_no
+  FROM mount_facts GROUP BY container_id
 ), dir_change AS (
   SELECT r.container_id, arg_max(c.old_value || ' → ' || c.new_value, c.valid_from) AS change, arg_max(c.commit_sha, c.valid_from) AS sha,
          arg_max(c.path, c.valid_from) AS path
@@ -81,8 +90,8 @@ SELECT CASE WHEN coalesce(j.n, 0) > 0 AND ((mo.src IS NOT NULL AND mn.src IS NOT
          CASE WHEN de.source_id IS NOT NULL THEN [{'source_id': de.source_id, 'line': de.line_no, 'note': 'old generation stopped/destroyed'}] ELSE [] END,
          CASE WHEN se.source_id IS NOT NULL THEN [{'source_id': se.source_id, 'line': se.line_no, 'note': 'new generation started'}] ELSE [] END,
          CASE WHEN dc.sha IS NOT NULL THEN [{'sha': dc.sha, 'path': dc.path, 'note': 'OPENCLAW_CONFIG_DIR changed'}] ELSE [] END,
-         CASE WHEN mn.source_id IS NOT NULL THEN [{'source_id': mn.source_id, 'note': 'mounts of the new container'}] ELSE [] END,
-         CASE WHEN mo.source_id IS NOT NULL THEN [{'source_id': mo.source_id, 'note': 'mounts of the old container'}] ELSE [] END,
+         CASE WHEN mn.source_id IS NOT NULL THEN [{'source_id': mn.source_id, 'line': mn.line_no, 'note': 'mounts of the new container'}] ELSE [] END,
+         CASE WHEN mo.source_id IS NOT NULL THEN [{'source_id': mo.source_id, 'line': mo.line_no, 'note': 'mounts of the old container'}] ELSE [] END,
          coalesce(j.ev, []), coalesce(ra.ev, [])))::VARCHAR AS evidence,
        r.prev_id AS old_container, r.container_id AS new_container, mo.src AS old_state_mount, mn.src AS new_state_mount,
        coalesce(j.n, 0)::INTEGER AS rejections, k.known_before AS devices_known_before, ra.n::INTEGER AS reapprovals,

@@ -16,6 +16,8 @@ const TOKEN2 = 'beef'.repeat(16);
 const PROJECT = `ctest${process.pid}`;
 let dir = '';
 const compose = (args: string[]) => execFileSync('docker-compose', ['-p', PROJECT, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const gitIn = (cwd: string, args: string[]) => execFileSync('git', ['-c', 'user.name=Ops', '-c', 'user.email=ops@example.test', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const PROXY_BEARER = 'f00d'.repeat(10);
 
 function ensureImage(): void {
   if (spawnSync('docker', ['image', 'inspect', 'clawtrail-busybox:test']).status === 0) return;
@@ -23,12 +25,19 @@ function ensureImage(): void {
   mkdirSync(join(root, 'bin'));
   writeFileSync(join(root, 'bin', 'busybox'), readFileSync('/bin/busybox'));
   execFileSync('chmod', ['755', join(root, 'bin', 'busybox')]);
-  for (const c of ['sh', 'echo', 'sleep', 'cat', 'printf', 'head', 'tr']) symlinkSync('busybox', join(root, 'bin', c));
+  for (const c of ['sh', 'echo', 'sleep', 'cat', 'printf', 'head', 'tr', 'date', 'mkdir', 'touch']) symlinkSync('busybox', join(root, 'bin', c));
   const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 26 });
   execFileSync('docker', ['import', '-', 'clawtrail-busybox:test'], { input: tar.stdout });
 }
 
 const d = HAVE_ENGINE ? describe : describe.skip;
+
+/** Rows of a query on a case database, through the CLI; its error is the test's message when it fails. */
+function sqlRows(db: string, sql: string): Record<string, any>[] {
+  const r = runCli(['sql', '--db', db, '--json', sql]);
+  if (r.code !== 0) throw new Error(`clawtrail sql failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 beforeAll(() => {
   if (!HAVE_ENGINE) return;
@@ -47,9 +56,27 @@ services:
     volumes:
       - state:/home/node/.openclaw
       - ./boot:/boot:ro
+  proxy:
+    image: clawtrail-busybox:test
+    network_mode: none
+    command: ["sh", "/boot/proxy.sh"]
+    volumes:
+      - ./nginx:/etc/nginx:ro
+      - ./nginx-logs:/var/log/nginx
+      - ./boot:/boot:ro
 volumes:
   state: {}
 `);
+  // the proxy's files on the host, reached through its mounts: config (a Bearer header), a key that must stay, a log
+  // it writes, and a rotated log last written days ago (before --since)
+  mkdirSync(join(dir, 'nginx', 'conf.d'), { recursive: true });
+  mkdirSync(join(dir, 'nginx', 'certs'));
+  mkdirSync(join(dir, 'nginx-logs'));
+  writeFileSync(join(dir, 'nginx', 'nginx.conf'), `events {}\nhttp {\n    include conf.d/*.conf;\n}\n`);
+  writeFileSync(join(dir, 'nginx', 'conf.d', 'gw.conf'), `server {\n    listen 80;\n    location / {\n        proxy_pass http://openclaw-gateway:18789;\n        proxy_set_header Authorization "Bearer ${PROXY_BEARER}";\n        proxy_read_timeout 60s;\n    }\n}\n`);
+  writeFileSync(join(dir, 'nginx', 'certs', 'server.key'), '-----BEGIN PRIVATE KEY-----\nnot-a-real-key\n-----END PRIVATE KEY-----\n');
+  writeFileSync(join(dir, 'nginx-logs', 'access.log.1'), '1.2.3.4 - - [01/May/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "old"\n');
+  execFileSync('touch', ['-d', '3 days ago', join(dir, 'nginx-logs', 'access.log.1')]);
   mkdirSync(join(dir, 'boot'));
   // what the container does: gateway-shaped lines (one over 16 KiB), a token in a URL, and OpenClaw's state files
   writeFileSync(join(dir, 'boot', 'start.sh'), [
@@ -62,9 +89,18 @@ volumes:
     'echo "{\\"d1\\":{\\"deviceId\\":\\"d1\\",\\"role\\":\\"operator\\",\\"tokens\\":{\\"operator\\":{\\"token\\":\\"devtok-$OPENCLAW_GATEWAY_TOKEN\\"}},\\"approvedAtMs\\":1777629600000}}" > /home/node/.openclaw/devices/paired.json',
     'sleep 3600',
   ].join('\n') + '\n');
+  writeFileSync(join(dir, 'boot', 'proxy.sh'), [
+    'echo "1.2.3.4 - - [$(date -u +%d/%b/%Y:%H:%M:%S) +0000] \\"GET /?token=$RANDOM$RANDOM$RANDOM$RANDOM HTTP/1.1\\" 101 0 \\"-\\" \\"ws-client\\"" >> /var/log/nginx/access.log',
+    'sleep 3600',
+  ].join('\n') + '\n');
+  // the compose folder is the config repository: each token committed in .env, as teams do
+  gitIn(dir, ['init', '-q']);
+  gitIn(dir, ['add', '.env', 'docker-compose.yml', 'nginx/nginx.conf', 'nginx/conf.d/gw.conf']);
+  gitIn(dir, ['commit', '-q', '-m', 'gateway behind nginx']);
   compose(['up', '-d']);
   // an .env change recreates the container: a real generation change in events and inspect
   writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
+  gitIn(dir, ['commit', '-q', '-am', 'rotate the gateway token']);
   compose(['up', '-d']);
   for (let i = 0; i < 50; i++) {
     const logs = spawnSync('docker', ['logs', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' });
@@ -91,11 +127,37 @@ d('collect on a real engine', () => {
     const walk = (p: string): void => { for (const e of readdirSync(p)) { const q = join(p, e); if (statSync(q).isDirectory()) walk(q); else files.push(q); } };
     walk(bundle());
     expect(files.some((f) => f.endsWith('.env'))).toBe(true);
-    for (const f of files) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(f).includes(Buffer.from(t)), `${f}`).toBe(false);
+    for (const f of files) for (const t of [TOKEN1, TOKEN2, PROXY_BEARER]) expect(readFileSync(f).includes(Buffer.from(t)), `${f}`).toBe(false);
     expect(readFileSync(files.find((f) => f.endsWith('.env'))!, 'utf8')).toMatch(/^OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:[0-9a-f]{24}:hex64$/m);
     // OpenClaw's state from the named volume: config and pairing, token values as markers
     expect(readFileSync(join(bundle(), 'state', 'openclaw.json'), 'utf8')).toMatch(/"token":"clawtrail-fp:hmac:[0-9a-f]{24}:other:65"/);
     expect(readFileSync(join(bundle(), 'state', 'devices', 'paired.json'), 'utf8')).toMatch(/"token":"clawtrail-fp:hmac:/);
+  });
+
+  it('keeps what compose says (ps, resolved config), the proxy\'s files from its mounts, and a scrubbed git history', () => {
+    const b = bundle();
+    const manifest = JSON.parse(readFileSync(join(b, 'MANIFEST.json'), 'utf8'));
+    expect(readFileSync(join(b, 'compose', 'compose-ps.txt'), 'utf8')).toContain(`${PROJECT}_openclaw-gateway_1`);
+    // the resolved config interpolates .env: the current token, as a marker
+    expect(readFileSync(join(b, 'compose', 'resolved-config.yaml'), 'utf8')).toMatch(/OPENCLAW_GATEWAY_TOKEN: clawtrail-fp:hmac:[0-9a-f]{24}:hex64/);
+    const proxy = join(b, 'proxy', `${PROJECT}_proxy_1`);
+    expect(readFileSync(join(proxy, 'etc', 'nginx', 'conf.d', 'gw.conf'), 'utf8')).toMatch(/Authorization "Bearer clawtrail-fp:hmac:[0-9a-f]{24}:/);
+    expect(existsSync(join(proxy, 'etc', 'nginx', 'nginx.conf'))).toBe(true);
+    expect(existsSync(join(proxy, 'etc', 'nginx', 'certs', 'server.key'))).toBe(false);
+    expect(readFileSync(join(proxy, 'var', 'log', 'nginx', 'access.log'), 'utf8')).toMatch(/GET \/\?token=\[REDACTED\] HTTP\/1.1" 101/);
+    expect(existsSync(join(proxy, 'var', 'log', 'nginx', 'access.log.1'))).toBe(false);
+    expect(manifest.files.find((f: { command: string }) => f.command.startsWith('skip ') && f.command.endsWith('access.log.1')).stderr).toMatch(/before --since 1h/);
+    // the history: both commits, rewritten; every revision of .env holds a marker, none a token
+    const map = readFileSync(join(b, 'git', 'commit-map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(map.length).toBe(2);
+    expect(map.map((m) => m[0])).toContain(gitIn(dir, ['rev-parse', 'HEAD']).trim());
+    const clone = join(tempDir(), 'clone');
+    execFileSync('git', ['clone', '-q', join(b, 'git', 'config-repo.bundle'), clone]);
+    const history = gitIn(clone, ['log', '-p', '--all', '--format=%H %s']);
+    for (const t of [TOKEN1, TOKEN2, PROXY_BEARER]) expect(history.includes(t)).toBe(false);
+    expect(history.match(/^\+OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:[0-9a-f]{24}:hex(48|64)$/gm)?.length).toBe(2);
+    expect(history).toContain('rotate the gateway token');
+    expect(map.map((m) => m[1])).toContain(gitIn(clone, ['rev-parse', 'HEAD']).trim());
   });
 
   it('verify passes, and fails after one byte of one file changes', () => {
@@ -117,8 +179,8 @@ d('collect on a real engine', () => {
     const out = tempDir();
     const r = runCli(['analyze', bundle(), '--out', out, '--fingerprint-key', 'k-test', '-q']);
     expect([0, 2], r.stderr).toContain(r.code);
-    const q = (sql: string) => JSON.parse(runCli(['sql', '--db', join(out, 'case.duckdb'), '--json', sql]).stdout);
-    const ids = execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`], { encoding: 'utf8' }).trim().split('\n');
+    const q = (sql: string) => sqlRows(join(out, 'case.duckdb'), sql);
+    const ids = execFileSync('docker', ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--filter', 'label=com.docker.compose.service=openclaw-gateway'], { encoding: 'utf8' }).trim().split('\n');
     const gens = q(`SELECT container_id FROM container_generations WHERE service = 'openclaw-gateway'`).map((x: { container_id: string }) => x.container_id);
     expect(gens.length).toBe(2);
     for (const id of ids) expect(gens).toContain(id);
@@ -138,10 +200,22 @@ d('collect on a real engine', () => {
     writeFileSync(join(direct, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
     const db2 = join(direct, 'c.duckdb');
     runCli(['ingest', join(direct, '.env'), '--db', db2, '--fingerprint-key', 'k-test', '-q']);
-    const fpDirect = JSON.parse(runCli(['sql', '--db', db2, '--json', `SELECT fp FROM config_values`]).stdout)[0].fp;
+    const fpDirect = sqlRows(db2, `SELECT fp FROM config_values`)[0].fp;
     const fpBundle = q(`SELECT fp FROM config_values WHERE surface = '.env'`)[0].fp;
     expect(fpBundle).toBe(fpDirect);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // the proxy's log, found through its mount, is parsed as nginx access lines
+    expect(q(`SELECT count(*)::INTEGER AS n FROM proxy_requests WHERE status = 101`)[0].n).toBeGreaterThan(0);
+    // the scrubbed history agrees with a direct ingest of the original repository under the same key
+    const repo = join(tempDir(), 'repo.git');
+    execFileSync('git', ['clone', '-q', '--bare', dir, repo]);
+    const repoDb = join(tempDir(), 'repo.duckdb');
+    runCli(['ingest', repo, '--db', repoDb, '--fingerprint-key', 'k-test', '-q']);
+    const gitFps = (rows: { fp: string }[]) => rows.map((x) => x.fp).sort();
+    const historyFps = `SELECT DISTINCT fp FROM config_values WHERE commit_sha IS NOT NULL AND key = 'OPENCLAW_GATEWAY_TOKEN' AND fp IS NOT NULL`;
+    const fromBundle = gitFps(q(historyFps));
+    expect(fromBundle.length).toBe(2);
+    expect(fromBundle).toEqual(gitFps(sqlRows(repoDb, historyFps)));
     // the recreate removed the first generation with its json-file: an evidence gap, reported
     const lost = q(`SELECT statement FROM findings WHERE query_id = 'evidence-coverage' AND statement LIKE '%are lost%'`);
     expect(lost.length).toBe(1);
@@ -158,7 +232,7 @@ d('collect on a real engine', () => {
     const out = tempDir();
     const a = runCli(['analyze', `${base}.tar.gz`, '--out', out, '--fingerprint-key', 'k-test', '-q']);
     expect([0, 2], a.stderr).toContain(a.code);
-    const paths = JSON.parse(runCli(['sql', '--db', join(out, 'case.duckdb'), '--json', 'SELECT path FROM sources']).stdout).map((x: { path: string }) => x.path);
+    const paths = sqlRows(join(out, 'case.duckdb'), 'SELECT path FROM sources').map((x: { path: string }) => x.path);
     expect(paths.some((p: string) => p.startsWith(join(out, 'archived.unpacked')) && p.endsWith('MANIFEST.json'))).toBe(true);
   });
 
@@ -178,10 +252,10 @@ d('collect on a real engine', () => {
     const case_ = tempDir();
     const a = runCli(['analyze', out, '--out', case_, '-q']);
     expect([0, 2], a.stderr).toContain(a.code);
-    const q = (sql: string) => JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', sql]).stdout);
+    const q = (sql: string) => sqlRows(join(case_, 'case.duckdb'), sql);
     expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
     expect(q(`SELECT DISTINCT secret_shape FROM container_env WHERE key = 'OPENCLAW_GATEWAY_TOKEN'`)).toEqual([{ secret_shape: 'withheld' }]);
-    expect(q(`SELECT count(*)::INTEGER AS n FROM container_generations`)[0].n).toBe(2);
+    expect(q(`SELECT count(*)::INTEGER AS n FROM container_generations WHERE service = 'openclaw-gateway'`)[0].n).toBe(2);
     expect(q(`SELECT count(*)::INTEGER AS n FROM gateway_events WHERE event = 'closed-before-connect'`)[0].n).toBeGreaterThan(0);
   });
 
@@ -205,10 +279,109 @@ d('collect on a real engine', () => {
     for (const f of readdirSync(join(out, 'watch', 'logs'))) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(join(out, 'watch', 'logs', f)).includes(Buffer.from(t))).toBe(false);
     const case_ = tempDir();
     runCli(['analyze', out, '--out', case_, '--fingerprint-key', 'k-test', '-q']);
-    const lost = JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', `SELECT statement FROM findings WHERE statement LIKE '%are lost%'`]).stdout);
+    const lost = sqlRows(join(case_, 'case.duckdb'), `SELECT statement FROM findings WHERE statement LIKE '%are lost%'`);
     // the generation that died while the watch ran is no longer a gap (the first one died before it started)
     expect(lost.length).toBeLessThanOrEqual(1);
-    const rej = JSON.parse(runCli(['sql', '--db', join(case_, 'case.duckdb'), '--json', 'SELECT count(*)::INTEGER AS n FROM rejects']).stdout);
+    const rej = sqlRows(join(case_, 'case.duckdb'), 'SELECT count(*)::INTEGER AS n FROM rejects');
     expect(rej[0].n).toBe(0);
   }, 120_000);
+});
+
+// A second project on the same engine: a gateway that crash-loops on its first starts under `restart:
+// unless-stopped`, keeps its state in an anonymous volume, and is force-recreated with `--renew-anon-volumes` — the
+// state (pairing) is dropped with the volume, and clients are rejected with `pairing required` until re-approved.
+const LOOP = `ctestloop${process.pid}`;
+let loopDir = '';
+const loopCompose = (args: string[]) => execFileSync('docker-compose', ['-p', LOOP, ...args], { cwd: loopDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const restartCount = (): number => Number(execFileSync('docker', ['inspect', '--format', '{{.RestartCount}}', `${LOOP}_openclaw-gateway_1`], { encoding: 'utf8' }).trim());
+const waitFor = async (what: string, ok: () => boolean): Promise<void> => {
+  for (let i = 0; i < 300; i++) {
+    if (ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+d('crash loop and a force-recreate that drops the state volume, on a real engine', () => {
+  beforeAll(async () => {
+    ensureImage();
+    loopDir = tempDir('clawtrail-loop-');
+    mkdirSync(join(loopDir, 'boot'));
+    mkdirSync(join(loopDir, 'run'));
+    writeFileSync(join(loopDir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN1}\n`);
+    writeFileSync(join(loopDir, 'docker-compose.yml'), `version: "3"
+services:
+  openclaw-gateway:
+    image: clawtrail-busybox:test
+    network_mode: none
+    restart: unless-stopped
+    environment:
+      OPENCLAW_GATEWAY_TOKEN: \${OPENCLAW_GATEWAY_TOKEN}
+    command: ["sh", "/boot/start.sh"]
+    volumes:
+      - /home/node/.openclaw
+      - ./boot:/boot:ro
+      - ./run:/run-state
+`);
+    // the start counter lives on a bind mount (it survives the recreate); the pairing state in the anonymous volume
+    writeFileSync(join(loopDir, 'boot', 'start.sh'), [
+      'now() { date -u +%Y-%m-%dT%H:%M:%S.000+00:00; }',
+      'n=$(cat /run-state/starts 2>/dev/null || echo 0); n=$((n+1)); echo $n > /run-state/starts',
+      'if [ $n -le 4 ]; then echo "$(now) [gateway] fatal: invalid config (start $n)" >&2; exit 1; fi',
+      'sleep 1 # the gateway takes a moment to start: its first line comes after the start event',
+      'if [ -f /run-state/paired-once ] && [ ! -f /home/node/.openclaw/devices/paired.json ]; then',
+      '  echo "$(now) [ws] closed before connect conn=c$n remote=172.18.0.1 fwd=n/a origin=n/a host=gw ua=n/a code=1008 reason=pairing required" >&2',
+      'fi',
+      'echo "$(now) [gateway] ready (0 plugins; 1.0s)"',
+      'mkdir -p /home/node/.openclaw/devices',
+      'echo "{\\"d1\\":{\\"deviceId\\":\\"d1\\",\\"role\\":\\"operator\\",\\"approvedAtMs\\":$(date +%s)000}}" > /home/node/.openclaw/devices/paired.json',
+      'touch /run-state/paired-once',
+      'sleep 3600',
+    ].join('\n') + '\n');
+    loopCompose(['up', '-d']);
+    await waitFor('the crash loop to end', () => existsSync(join(loopDir, 'run', 'paired-once')));
+  }, 120_000);
+
+  afterAll(() => {
+    if (loopDir) spawnSync('docker-compose', ['-p', LOOP, 'down', '-v'], { cwd: loopDir });
+  });
+
+  it('a snapshot during the loop has its RestartCount in inspect', async () => {
+    await waitFor('RestartCount 4', () => restartCount() === 4);
+    const b = join(loopDir, 'during');
+    expect(runCli(['collect', '--project', LOOP, '--out', b, '--fingerprint-key', 'k-test', '--since', '1h', '-q']).code).toBe(0);
+    const out = tempDir();
+    runCli(['analyze', b, '--out', out, '--fingerprint-key', 'k-test', '-q']);
+    const q = (sql: string) => sqlRows(join(out, 'case.duckdb'), sql);
+    expect(q(`SELECT max(restart_count)::INTEGER AS n FROM containers`)[0].n).toBe(4);
+    expect(q(`SELECT statement FROM findings WHERE query_id = 'restart-flaps'`).map((x) => x.statement)).toContain('openclaw-gateway: RestartCount 4');
+  }, 60_000);
+
+  it('after a force-recreate that renews the volume, collect and analyze show the crash loop and the pairing loss', async () => {
+    // the docker events clock has a one-second resolution in `--since`; keep the recreate apart from the loop
+    await new Promise((r) => setTimeout(r, 1500));
+    loopCompose(['up', '-d', '--force-recreate', '--renew-anon-volumes']);
+    await waitFor('the recreated gateway to log', () => spawnSync('docker', ['logs', `${LOOP}_openclaw-gateway_1`], { encoding: 'utf8' }).stdout.includes('ready'));
+    const b = join(loopDir, 'bundle');
+    expect(runCli(['collect', '--project', LOOP, '--out', b, '--fingerprint-key', 'k-test', '--since', '1h', '-q']).code).toBe(0);
+    expect(restartCount()).toBe(0); // a new generation: the restarts belonged to the destroyed one
+    const out = tempDir();
+    const a = runCli(['analyze', b, '--out', out, '--fingerprint-key', 'k-test', '-q']);
+    expect([0, 2], a.stderr).toContain(a.code);
+    const q = (sql: string) => sqlRows(join(out, 'case.duckdb'), sql);
+    expect(q(`SELECT count(*)::INTEGER AS n FROM rejects`)[0].n).toBe(0);
+    const dies = q(`SELECT exit_code FROM docker_events WHERE action = 'die' ORDER BY ts`);
+    expect(dies.filter((x: { exit_code: number }) => x.exit_code === 1).length).toBe(4);
+    const loop = q(`SELECT severity, statement FROM findings WHERE query_id = 'restart-flaps' AND statement LIKE 'Crash loop%'`);
+    expect(loop.length).toBe(1);
+    expect(loop[0].severity).toBe('high');
+    expect(loop[0].statement).toMatch(/4 non-zero deaths \(exit codes 1\)/);
+    expect(q(`SELECT transition FROM container_transitions`).map((x: { transition: string }) => x.transition)).toEqual(expect.arrayContaining(['crash loop', 'recreate']));
+    // the anonymous volume was renewed: the state dir moved, and the known device was rejected until re-paired
+    const loss = q(`SELECT severity, statement FROM findings WHERE query_id = 'pairing-loss-after-recreate'`);
+    expect(loss.length).toBe(1);
+    expect(loss[0].statement).toMatch(/state dir mount moved/);
+    expect(loss[0].statement).toMatch(/1 rejection\(s\) \(1 pairing required/);
+    expect(loss[0].severity).toBe('high');
+  }, 60_000);
 });

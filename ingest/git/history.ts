@@ -13,8 +13,8 @@ import { configDocumentValues } from '../structured.js';
 import { insertConfigValues } from '../config/values.js';
 import { summaryOf, type SourceSummary } from '../summary.js';
 
-const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', '-c', 'core.attributesFile=/dev/null', '-c', 'diff.external='];
-const SAFE_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+export const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', '-c', 'core.attributesFile=/dev/null', '-c', 'diff.external='];
+export const SAFE_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 
 /** Which config format a repository path holds, if any. */
 export function configFormatOf(path: string): string | undefined {

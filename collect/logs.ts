@@ -1,0 +1,107 @@
+// Logs into a bundle with bounded memory, token= values redacted line by line: a json-file or proxy log is copied as a
+// stream; `docker logs -t` writes the container's stdout and stderr to two temporary files (each already in daemon
+// order), then a streamed two-way merge by daemon stamp interleaves them. Nothing is held beyond one line per stream.
+import { spawn } from 'node:child_process';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip, createGzip } from 'node:zlib';
+import { redactLine } from './scrub.js';
+
+/** The daemon stamp of a `docker logs -t` line as a sortable key: RFC 3339 with the fraction padded to 9 digits
+ *  (docker trims trailing zeros, so "….1Z" must sort before "….12Z"). null for a line without a stamp. */
+export function stampKey(line: string): string | null {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z /.exec(line);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : null;
+}
+
+/** Reads a file line by line, each line with the key of the last stamped line (continuations keep their place). */
+async function* keyedLines(path: string): AsyncGenerator<{ key: string; line: string }> {
+  let key = '';
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of rl) {
+    key = stampKey(line) ?? key;
+    yield { key, line };
+  }
+}
+
+/** A file written line by line through redactLine, honouring back-pressure. */
+function redactedSink(dest: string, gzip = false): { put: (line: string) => Promise<void>; close: () => Promise<void> } {
+  const file = createWriteStream(dest);
+  const sink = gzip ? createGzip() : file;
+  if (gzip) sink.pipe(file);
+  return {
+    put: async (line) => {
+      if (!sink.write(redactLine(line) + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
+    },
+    close: () => new Promise<void>((res, rej) => {
+      file.once('error', rej);
+      file.once('close', () => res());
+      sink.end();
+    }),
+  };
+}
+
+/** Copies a log file line by line through redactLine; a .gz file is read and written gzipped. */
+export async function copyRedacted(from: string, to: string): Promise<void> {
+  const gz = from.endsWith('.gz');
+  const { put, close } = redactedSink(to, gz);
+  const input = gz ? createReadStream(from).pipe(createGunzip()) : createReadStream(from);
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) await put(line);
+  await close();
+}
+
+/** Merges two stamp-ordered logs into one, stdout first on equal stamps, every line through redactLine. */
+export async function mergeByStamp(a: string, b: string, dest: string): Promise<void> {
+  const { put, close } = redactedSink(dest);
+  const ia = keyedLines(a);
+  const ib = keyedLines(b);
+  let x = await ia.next();
+  let y = await ib.next();
+  while (!x.done || !y.done) {
+    if (!x.done && (y.done || x.value.key <= y.value.key)) {
+      await put(x.value.line);
+      x = await ia.next();
+    } else if (!y.done) {
+      await put(y.value.line);
+      y = await ib.next();
+    }
+  }
+  await close();
+}
+
+function head(path: string, max: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(max);
+    return buf.subarray(0, readSync(fd, buf, 0, max, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface LogsRun { code: number; stderr: string; started: string; ended: string }
+
+/** Runs `docker [--host H] logs -t [extra] ID` into dest (stdout and stderr interleaved by stamp, redacted). On a
+ *  non-zero exit nothing is written and the CLI's own message (the head of its stderr) is returned. */
+export async function saveDockerLogs(dockerArgv: string[], dest: string): Promise<LogsRun> {
+  const started = new Date().toISOString();
+  const out = `${dest}.stdout.part`;
+  const err = `${dest}.stderr.part`;
+  const fo = openSync(out, 'w');
+  const fe = openSync(err, 'w');
+  try {
+    const code = await new Promise<number>((res) => {
+      const p = spawn('docker', dockerArgv, { stdio: ['ignore', fo, fe] });
+      p.on('error', () => res(127));
+      p.on('close', (c) => res(c ?? 1));
+    });
+    closeSync(fo);
+    closeSync(fe);
+    if (code !== 0) return { code, stderr: head(err, 4000) || (code === 127 ? 'the docker CLI could not be run' : ''), started, ended: new Date().toISOString() };
+    await mergeByStamp(out, err, dest);
+    return { code, stderr: '', started, ended: new Date().toISOString() };
+  } finally {
+    rmSync(out, { force: true });
+    rmSync(err, { force: true });
+  }
+}
