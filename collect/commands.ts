@@ -19,7 +19,7 @@ export function registerCollectCommands(program: Command): void {
     .option('--since <duration>', 'how far back logs and events go (docker syntax: 48h, 30m, an RFC 3339 time)', '48h')
     .option('--out <dir>', 'bundle folder (required unless --print-script)')
     .option('--host <docker-host>', 'docker engine (as docker --host; DOCKER_HOST works too)')
-    .option('--fingerprint-key <key>', 'key for the secret fingerprints; give the same key to analyze so both agree (default: a new random key, printed)')
+    .option('--fingerprint-key <key>', 'key for the secret fingerprints; give the same key to analyze so both agree (default: $CLAWTRAIL_FINGERPRINT_KEY, else a new random key, printed)')
     .option('--archive', 'write BUNDLE.tar.gz instead of a folder')
     .option('--print-script', 'print a POSIX shell script that collects the same with the docker CLI only (hosts without Node), and exit')
     .option('--watch', 'keep a rolling capture in --out: events to daily files, inspect on start/die and every --interval, logs saved when a container dies')
@@ -48,15 +48,19 @@ A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
         return;
       }
       if (!o.out) throw new Error('collect needs --out BUNDLE (or --print-script)');
+      const givenKey = o.fingerprintKey ?? process.env.CLAWTRAIL_FINGERPRINT_KEY;
       if (o.watch) {
         if (!o.project) throw new Error('collect --watch needs --project');
-        if (!o.fingerprintKey) throw new Error('collect --watch needs --fingerprint-key (the same key as the later collect and analyze)');
-        await watch({ project: o.project, out: o.out, host: o.host, fingerprintKey: o.fingerprintKey, intervalMinutes: Number(o.interval), maxBytes: Number(o.maxSize) * 1024 * 1024,
+        if (!givenKey) throw new Error('collect --watch needs --fingerprint-key or CLAWTRAIL_FINGERPRINT_KEY (the same key as the later collect and analyze)');
+        for (const [flag, v] of [['--interval', o.interval], ['--max-size', o.maxSize], ['--stop-after', o.stopAfter ?? '1']] as const) {
+          if (!(Number(v) > 0)) throw new Error(`${flag} must be a positive number, got ${JSON.stringify(v)}`);
+        }
+        await watch({ project: o.project, out: o.out, host: o.host, fingerprintKey: givenKey, intervalMinutes: Number(o.interval), maxBytes: Number(o.maxSize) * 1024 * 1024,
           say: (m) => { if (!o.quiet) process.stderr.write(m + '\n'); }, stopAfterMs: o.stopAfter ? Number(o.stopAfter) * 1000 : undefined });
         return;
       }
-      const key = o.fingerprintKey ?? randomBytes(24).toString('base64url');
-      if (!o.fingerprintKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
+      const key = givenKey ?? randomBytes(24).toString('base64url');
+      if (!givenKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       const progress = progressReporter(!!o.quiet);
       const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');

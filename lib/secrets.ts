@@ -8,7 +8,7 @@ export const WITHHELD = 'clawtrail-withheld';
 
 /** Names of keys whose values are secrets wherever they appear (env, .env, compose, JSON). */
 export function isSecretName(name: string): boolean {
-  return /token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key/i.test(name);
+  return /token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key|fingerprint[_-]?key/i.test(name);
 }
 
 export type Shape = 'hex48' | 'hex64' | 'template' | 'secretref' | 'redacted' | 'empty' | string;

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { fromRoot } from '../lib/paths.js';
 import { CLI, runCli, tempDir } from './helpers.js';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
@@ -258,6 +260,32 @@ d('collect on a real engine', () => {
     expect(q(`SELECT count(*)::INTEGER AS n FROM container_generations WHERE service = 'openclaw-gateway'`)[0].n).toBe(2);
     expect(q(`SELECT count(*)::INTEGER AS n FROM gateway_events WHERE event = 'closed-before-connect'`)[0].n).toBeGreaterThan(0);
   });
+
+  it('the sidecar and systemd examples are valid and their watch command runs as written', () => {
+    const examples = fromRoot('examples');
+    // the sidecar merges with the project's compose file, and its command is a working watch
+    const merged = execFileSync('docker-compose', ['-p', PROJECT, '-f', join(dir, 'docker-compose.yml'), '-f', join(examples, 'watch-sidecar.yml'), 'config'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, CLAWTRAIL_FINGERPRINT_KEY: 'k-test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sidecar = (parseYaml(merged) as { services: Record<string, { command: string[] }> }).services['clawtrail-watch'];
+    expect(sidecar.command.slice(0, 2)).toEqual(['collect', '--watch']);
+    const unit = readFileSync(join(examples, 'clawtrail-watch.service'), 'utf8');
+    const execStart = /^ExecStart=\/usr\/local\/bin\/clawtrail (.+)$/m.exec(unit)![1].split(' ');
+    expect(execStart.slice(0, 2)).toEqual(['collect', '--watch']);
+    for (const command of [sidecar.command, execStart]) {
+      const out = tempDir('clawtrail-example-watch-');
+      const args = command.map((a, i) => (command[i - 1] === '--out' ? out : command[i - 1] === '--project' ? PROJECT : a));
+      const r = spawnSync(process.execPath, [CLI, ...args, '--stop-after', '2', '-q'], { encoding: 'utf8', env: { ...process.env, CLAWTRAIL_FINGERPRINT_KEY: 'k-test' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(join(out, 'inspect')).some((f) => f.endsWith('-start-of-watch.json'))).toBe(true);
+    }
+    // systemd accepts the unit (with ExecStart pointing at this checkout's CLI)
+    if (spawnSync('systemd-analyze', ['--version']).status === 0) {
+      const copy = join(tempDir(), 'clawtrail-watch.service');
+      writeFileSync(copy, unit.replace('/usr/local/bin/clawtrail', `${process.execPath} ${CLI}`));
+      const v = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
+      expect(v.status, v.stderr).toBe(0);
+    } else if (process.env.CI === 'true') throw new Error('CI=true but systemd-analyze is missing');
+  }, 60_000);
 
   it('watch mode keeps the removed generation\'s logs and events; collect merges them and the gap is gone', async () => {
     const wdir = join(dir, 'watch');
