@@ -250,7 +250,18 @@ d('collect on a real engine', () => {
     expect(runCli(['verify', out]).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8'));
     expect(manifest.secrets).toMatch(/^withheld/);
-    for (const f of manifest.files) for (const t of [TOKEN1, TOKEN2]) expect(readFileSync(join(out, f.path)).includes(Buffer.from(t)), f.path).toBe(false);
+    for (const f of manifest.files.filter((x: { path: string | null }) => x.path)) {
+      for (const t of [TOKEN1, TOKEN2, PROXY_BEARER]) expect(readFileSync(join(out, f.path)).includes(Buffer.from(t)), f.path).toBe(false);
+    }
+    // the same files as the Node collector, secrets withheld instead of fingerprinted; the git history left out, said so
+    expect(readFileSync(join(out, 'compose', 'compose-ps.txt'), 'utf8')).toContain(`${PROJECT}_openclaw-gateway_1`);
+    expect(readFileSync(join(out, 'compose', 'resolved-config.yaml'), 'utf8')).toMatch(/OPENCLAW_GATEWAY_TOKEN: clawtrail-withheld$/m);
+    expect(readFileSync(join(out, 'proxy', `${PROJECT}_proxy_1`, 'etc', 'nginx', 'conf.d', 'gw.conf'), 'utf8')).toContain('Authorization "Bearer clawtrail-withheld"');
+    expect(existsSync(join(out, 'proxy', `${PROJECT}_proxy_1`, 'etc', 'nginx', 'certs', 'server.key'))).toBe(false);
+    expect(readFileSync(join(out, 'proxy', `${PROJECT}_proxy_1`, 'var', 'log', 'nginx', 'access.log'), 'utf8')).toContain('token=[REDACTED]');
+    expect(readFileSync(join(out, 'state', 'openclaw.json'), 'utf8')).toContain('"token":"clawtrail-withheld"');
+    expect(manifest.files.find((f: { command: string }) => f.command.startsWith('git history of')).stderr).toMatch(/^left out/);
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     const case_ = tempDir();
     const a = runCli(['analyze', out, '--out', case_, '-q']);
     expect([0, 2], a.stderr).toContain(a.code);
