@@ -109,10 +109,13 @@ export async function watch(o: WatchOptions): Promise<void> {
   const periodic = setInterval(() => { for (const id of projectIds()) snapshot(id, 'periodic'); }, o.intervalMinutes * 60_000);
   try {
     for (const id of projectIds()) snapshot(id, 'start-of-watch');
+    const ours = new Set(projectIds()); // containers of the project, known and seen since
+    const ourVolumes = new Set<string>(); // volumes their mount events named
     while (Date.now() < deadline) {
       // resume after the last kept event; the daemon replays from its ring (and nothing after a restart)
       const since = last > 0n ? `${last / 1_000_000_000n}.${String(last % 1_000_000_000n).padStart(9, '0')}` : `${Math.floor(Date.now() / 1000)}`;
-      const args = ['events', '--format', '{{json .}}', '--since', since, '--filter', `label=com.docker.compose.project=${o.project}`];
+      // containers of the project (by label) and the volume events that name them: volumes carry no project label
+      const args = ['events', '--format', '{{json .}}', '--since', since, '--filter', 'type=container', '--filter', 'type=volume'];
       const p = spawn('docker', dockerArgs(o.host, args), { stdio: ['ignore', 'pipe', 'pipe'] });
       current = p;
       const stopTimer = Number.isFinite(deadline) ? setTimeout(() => p.kill(), Math.max(0, deadline - Date.now())) : undefined;
@@ -122,7 +125,19 @@ export async function watch(o: WatchOptions): Promise<void> {
         const nano = m ? BigInt(m[1]) : 0n;
         if (nano && nano <= last) continue; // already kept before a reconnect
         if (nano) last = nano;
-        const ev = JSON.parse(line) as { Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+        let ev: { Type?: string; Action?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } };
+        try {
+          ev = JSON.parse(line);
+        } catch {
+          o.say(`watch: not a JSON event, skipped: ${line.slice(0, 120)}`);
+          continue;
+        }
+        const attrs = ev.Actor?.Attributes ?? {};
+        if (ev.Type === 'volume') {
+          if (attrs.container ? !ours.has(attrs.container) : !ourVolumes.has(ev.Actor?.ID ?? '')) continue;
+          if (attrs.container) ourVolumes.add(ev.Actor?.ID ?? '');
+        } else if (attrs['com.docker.compose.project'] !== o.project) continue;
+        else if (ev.Actor?.ID) ours.add(ev.Actor.ID);
         const kept = redactLine(line) + '\n';
         appendFileSync(join(o.out, 'events', `events-${day(Number(nano / 1_000_000n) || Date.now())}.jsonl`), kept);
         grew(Buffer.byteLength(kept));

@@ -309,6 +309,8 @@ d('collect on a real engine', () => {
     const events = readdirSync(join(wdir, 'events')).map((f) => readFileSync(join(wdir, 'events', f), 'utf8')).join('');
     expect(events).toMatch(/"Action":"destroy"/);
     expect(events).toMatch(/"Action":"create"/);
+    // the volume the new generation mounts, though volumes carry no project label
+    expect(events).toMatch(/"Type":"volume","Action":"mount"/);
     const logs = readdirSync(join(wdir, 'logs'));
     expect(logs.length).toBeGreaterThan(0);
     expect(readdirSync(join(wdir, 'inspect')).some((f) => f.endsWith('-die.json'))).toBe(true);
