@@ -3,11 +3,12 @@
 // recreates the container; then collect, verify (and a tampered byte), and analyze the bundle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
 import { CLI, runCli, tempDir } from './helpers.js';
+import { ensureImage } from './engine.js';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
 const HAVE_ENGINE = engine.status === 0;
@@ -20,17 +21,6 @@ let dir = '';
 const compose = (args: string[]) => execFileSync('docker-compose', ['-p', PROJECT, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const gitIn = (cwd: string, args: string[]) => execFileSync('git', ['-c', 'user.name=Ops', '-c', 'user.email=ops@example.test', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const PROXY_BEARER = 'f00d'.repeat(10);
-
-function ensureImage(): void {
-  if (spawnSync('docker', ['image', 'inspect', 'clawtrail-busybox:test']).status === 0) return;
-  const root = tempDir('clawtrail-rootfs-');
-  mkdirSync(join(root, 'bin'));
-  writeFileSync(join(root, 'bin', 'busybox'), readFileSync('/bin/busybox'));
-  execFileSync('chmod', ['755', join(root, 'bin', 'busybox')]);
-  for (const c of ['sh', 'echo', 'sleep', 'cat', 'printf', 'head', 'tr', 'date', 'mkdir', 'touch']) symlinkSync('busybox', join(root, 'bin', c));
-  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 26 });
-  execFileSync('docker', ['import', '-', 'clawtrail-busybox:test'], { input: tar.stdout });
-}
 
 const d = HAVE_ENGINE ? describe : describe.skip;
 
