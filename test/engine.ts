@@ -1,27 +1,11 @@
-// Docker engine helpers for the tests: the busybox image they run (imported from the host's static busybox, no
-// registry needed) and a private dockerd of the test's own (for what must not touch the shared engine: a restart).
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+// Docker engine helpers for the tests: the busybox image (samples/gen/engine-image.ts, shared with the engine
+// capture) and a private dockerd of the test's own, for what must not touch the shared engine (a daemon restart).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
 
-export const IMAGE = 'clawtrail-busybox:test';
-
-/** `docker` against a given host (or DOCKER_HOST when none). */
-export const dockerOn = (host: string | undefined, args: string[], input?: Buffer): string =>
-  execFileSync('docker', host ? ['--host', host, ...args] : args, { encoding: 'utf8', input, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-
-/** Imports the busybox image into the engine unless it is there. */
-export function ensureImage(host?: string): void {
-  if (spawnSync('docker', [...(host ? ['--host', host] : []), 'image', 'inspect', IMAGE]).status === 0) return;
-  const root = tempDir('clawtrail-rootfs-');
-  mkdirSync(join(root, 'bin'));
-  writeFileSync(join(root, 'bin', 'busybox'), readFileSync('/bin/busybox'));
-  execFileSync('chmod', ['755', join(root, 'bin', 'busybox')]);
-  for (const c of ['sh', 'echo', 'sleep', 'cat', 'printf', 'head', 'tr', 'date', 'mkdir', 'touch']) symlinkSync('busybox', join(root, 'bin', c));
-  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 26 });
-  dockerOn(host, ['import', '-', IMAGE], tar.stdout);
-}
+export { IMAGE, dockerOn, ensureImage } from '../samples/gen/engine-image.js';
 
 export interface PrivateEngine { host: string; dir: string; start: () => Promise<void>; stop: () => Promise<void> }
 

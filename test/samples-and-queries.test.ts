@@ -123,3 +123,45 @@ describe('query pack on the samples', () => {
     }
   });
 });
+
+describe('the samples\' docker evidence follows what a real engine wrote (samples/gen/engine, npm run capture:engine)', () => {
+  const engineDir = join(SAMPLES, 'gen', 'engine');
+  /** Every key path of a JSON document; array items as [], network names and label keys as *. */
+  const keyPaths = (v: unknown, path = '', out = new Set<string>()): Set<string> => {
+    if (Array.isArray(v)) v.forEach((x) => keyPaths(x, `${path}[]`, out));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const name = /\.(Networks|Labels)$/.test(path) ? '*' : k;
+        out.add(`${path}.${name}`);
+        keyPaths(x, `${path}.${name}`, out);
+      }
+    }
+    return out;
+  };
+  // what the scenario decides, not the engine: the healthcheck and its results, the mounts it declares
+  const scenarioOwned = (p: string): boolean => /^\.(State\.Health|Config\.Healthcheck|Mounts)/.test(p);
+
+  it('each sample inspect has every key the captured Engine 20.10 inspect has', () => {
+    const captured = [...keyPaths((JSON.parse(readFileSync(join(engineDir, 'inspect-gateway.json'), 'utf8')) as unknown[])[0])].filter((p) => !scenarioOwned(p));
+    expect(captured.length).toBeGreaterThan(150);
+    for (const b of BUNDLES) {
+      for (const f of readdirSync(join(SAMPLES, b, 'docker')).filter((x) => x.startsWith('inspect'))) {
+        for (const doc of JSON.parse(readFileSync(join(SAMPLES, b, 'docker', f), 'utf8')) as unknown[]) {
+          const have = keyPaths(doc);
+          expect(captured.filter((p) => !have.has(p)), `${b}/docker/${f}`).toEqual([]);
+        }
+      }
+    }
+  });
+
+  it('the pairing-loss recreate is docker-compose 1.29\'s, in the order the engine wrote it', () => {
+    const seq = (file: string): string[] => {
+      const evs = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { Type: string; Action: string })
+        .filter((e) => !e.Action.startsWith('health_status'));
+      return evs.slice(evs.findIndex((e) => e.Action === 'kill')).map((e) => `${e.Type} ${e.Action}`);
+    };
+    const real = seq(join(engineDir, 'events-up-and-recreate.jsonl'));
+    expect(real).toEqual(['container kill', 'container die', 'network disconnect', 'container stop', 'container rename', 'container create', 'network connect', 'container start', 'container destroy']);
+    expect(seq(join(SAMPLES, 'pairing-loss', 'docker', 'events.jsonl'))).toEqual(real);
+  });
+});

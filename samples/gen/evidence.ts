@@ -66,8 +66,13 @@ export function consoleLine(ms: number, sub: string, msg: string, level: Level, 
 }
 
 /** One docker json-file record. */
+/** Go's RFC3339Nano, as the json-file driver writes `time`: trailing zeros of the fraction trimmed (engine capture). */
+export function rfc3339Nano(ms: number, extraNs = 0): string {
+  return isoNano(ms, extraNs).replace(/\.?0+Z$/, 'Z');
+}
+
 export function jsonFileRecord(ms: number, log: string, stream: 'stdout' | 'stderr', ns = 0): string {
-  return JSON.stringify({ log: log + '\n', stream, time: isoNano(ms, ns) });
+  return JSON.stringify({ log: log + '\n', stream, time: rfc3339Nano(ms, ns) });
 }
 
 /** One `docker compose logs -t --no-color` line: padded name, daemon stamp, payload. */
@@ -139,10 +144,25 @@ export interface ContainerRef {
   image: string;
   number?: number;
   configHash: string;
+  composeV1?: boolean;   // docker-compose 1.x: its label set and underscore names (samples/gen/engine capture)
   extra?: Record<string, string>;
 }
 
 export function composeLabels(c: ContainerRef, workdir: string): Record<string, string> {
+  // docker-compose 1.29 writes fewer labels, and the compose file relative to the working dir (engine capture)
+  if (c.composeV1) {
+    return {
+      'com.docker.compose.config-hash': c.configHash,
+      'com.docker.compose.container-number': String(c.number ?? 1),
+      'com.docker.compose.oneoff': 'False',
+      'com.docker.compose.project': c.project,
+      'com.docker.compose.project.config_files': 'docker-compose.yml',
+      'com.docker.compose.project.working_dir': workdir,
+      'com.docker.compose.service': c.service,
+      'com.docker.compose.version': '1.29.2',
+      ...(c.extra ?? {}),
+    };
+  }
   return {
     'com.docker.compose.config-hash': c.configHash,
     'com.docker.compose.container-number': String(c.number ?? 1),
@@ -156,6 +176,13 @@ export function composeLabels(c: ContainerRef, workdir: string): Record<string, 
     'com.docker.compose.version': '2.29.7',
     ...(c.extra ?? {}),
   };
+}
+
+/** A network event as the engine writes it: the network is the actor, the container an attribute. */
+export function networkEventJson(ms: number, nsExtra: number, action: 'connect' | 'disconnect', network: { id: string; name: string; type: string }, containerId: string): string {
+  const timeNano = BigInt(ms) * 1000000n + BigInt(nsExtra);
+  const body = { Type: 'network', Action: action, Actor: { ID: network.id, Attributes: { container: containerId, name: network.name, type: network.type } }, scope: 'local', time: Math.floor(ms / 1000) };
+  return JSON.stringify(body).replace(/}$/, `,"timeNano":${timeNano.toString()}}`);
 }
 
 export function eventJson(ms: number, nsExtra: number, type: string, action: string, c: ContainerRef, workdir: string, attrs: Record<string, string> = {}, legacy = false): string {

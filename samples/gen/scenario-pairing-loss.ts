@@ -4,7 +4,7 @@
 // new request ids) or `device_token_mismatch`, until the operator re-approves them one by one.
 // Gateway 2026.2.22 (Z stamps, `listening on`, no peer=), json-file logs, nginx combined + timing, no nginx.conf.
 import type { Bundle } from './bundle.js';
-import { Rng, at, consoleLine, eventJson, isoMs, isoNano, jsonFileRecord, nginxTimingLine, type ContainerRef, type HttpRequest } from './evidence.js';
+import { Rng, at, consoleLine, eventJson, networkEventJson, isoMs, isoNano, jsonFileRecord, nginxTimingLine, type ContainerRef, type HttpRequest } from './evidence.js';
 import { composeFile, envFile, openclawJson } from './deployment.js';
 import { inspectContainer } from './docker-state.js';
 
@@ -23,8 +23,9 @@ export function pairingLoss(b: Bundle): void {
   const APPROVALS = ['2026-11-12T10:52:18Z', '2026-11-12T11:05:41Z', '2026-11-12T11:20:09Z', '2026-11-12T11:41:33Z'].map(at);
   const T_END = at('2026-11-12T12:30:00Z');
 
-  const oldGw: ContainerRef = { id: rng.hex(64), name: 'openclaw-openclaw-gateway-1', service: 'openclaw-gateway', project, image: IMAGE, configHash: rng.hex(64) };
-  const newGw: ContainerRef = { id: rng.hex(64), name: 'openclaw-openclaw-gateway-1', service: 'openclaw-gateway', project, image: IMAGE, configHash: rng.hex(64) };
+  // this host still runs docker-compose 1.29: its labels and underscore names, and its recreate order (below)
+  const oldGw: ContainerRef = { id: rng.hex(64), name: 'openclaw_openclaw-gateway_1', service: 'openclaw-gateway', project, image: IMAGE, configHash: rng.hex(64), composeV1: true };
+  const newGw: ContainerRef = { id: rng.hex(64), name: 'openclaw_openclaw-gateway_1', service: 'openclaw-gateway', project, image: IMAGE, configHash: rng.hex(64), composeV1: true };
 
   const devices = [
     { id: rng.hex(64), name: 'Dana MacBook', ip: '172.20.0.1', remote: '203.0.113.21', ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15', client: 'openclaw-control-ui', mode: 'webchat' },
@@ -121,19 +122,25 @@ export function pairingLoss(b: Bundle): void {
   access.sort((a, c) => a.endMs - c.endMs);
   b.file('logs/nginx/access.log', access.map(nginxTimingLine).join('\n') + '\n');
 
-  // ---- events: the older compose recreate order (stop, rename old, create new, destroy old, start new) --------------
+  // ---- events: docker-compose 1.29's recreate, in the order and with the network events a real engine wrote for it
+  // (samples/gen/engine/events-up-and-recreate.jsonl): stop the old, rename it, create and start the new, destroy the old
+  const net = { id: rng.hex(64), name: `${project}_default`, type: 'bridge' };
+  const renamed = { ...oldGw, name: `${oldGw.id.slice(0, 12)}_${oldGw.name}` };
   const ev: string[] = [];
   ev.push(eventJson(T0 - 86_400_000, 1, 'container', 'create', oldGw, workdir, {}, true));
-  ev.push(eventJson(T0 - 86_400_000 + 900, 2, 'container', 'start', oldGw, workdir, {}, true));
+  ev.push(networkEventJson(T0 - 86_400_000 + 300, 2, 'connect', net, oldGw.id));
+  ev.push(eventJson(T0 - 86_400_000 + 900, 3, 'container', 'start', oldGw, workdir, {}, true));
   const r = RECREATE;
-  ev.push(eventJson(r + 100, 3, 'container', 'kill', oldGw, workdir, { signal: '15' }, true));
-  ev.push(eventJson(r + 1_200, 4, 'container', 'die', oldGw, workdir, { exitCode: '0' }, true));
-  ev.push(eventJson(r + 1_300, 5, 'container', 'stop', oldGw, workdir, {}, true));
-  ev.push(eventJson(r + 1_400, 6, 'container', 'rename', { ...oldGw, name: `${oldGw.id.slice(0, 12)}_openclaw-openclaw-gateway-1` }, workdir, { oldName: '/openclaw-openclaw-gateway-1' }, true));
-  ev.push(eventJson(r + 1_700, 7, 'container', 'create', newGw, workdir, {}, true));
-  ev.push(eventJson(r + 1_900, 8, 'container', 'destroy', { ...oldGw, name: `${oldGw.id.slice(0, 12)}_openclaw-openclaw-gateway-1` }, workdir, {}, true));
-  ev.push(eventJson(r + 2_300, 9, 'container', 'start', newGw, workdir, {}, true));
-  ev.push(eventJson(r + 33_000, 10, 'container', 'health_status: healthy', newGw, workdir, {}, true));
+  ev.push(eventJson(r + 100, 4, 'container', 'kill', oldGw, workdir, { signal: '15' }, true));
+  ev.push(eventJson(r + 1_200, 5, 'container', 'die', oldGw, workdir, { exitCode: '0' }, true));
+  ev.push(networkEventJson(r + 1_250, 6, 'disconnect', net, oldGw.id));
+  ev.push(eventJson(r + 1_300, 7, 'container', 'stop', oldGw, workdir, {}, true));
+  ev.push(eventJson(r + 1_400, 8, 'container', 'rename', renamed, workdir, { oldName: `/${oldGw.name}` }, true));
+  ev.push(eventJson(r + 1_700, 9, 'container', 'create', newGw, workdir, {}, true));
+  ev.push(networkEventJson(r + 1_950, 10, 'connect', net, newGw.id));
+  ev.push(eventJson(r + 2_300, 11, 'container', 'start', newGw, workdir, {}, true));
+  ev.push(eventJson(r + 2_450, 12, 'container', 'destroy', renamed, workdir, {}, true));
+  ev.push(eventJson(r + 33_000, 13, 'container', 'health_status: healthy', newGw, workdir, {}, true));
   b.file('docker/events.jsonl', ev.join('\n') + '\n');
 
   const hc = { test: ['CMD', 'node', '-e', "fetch('http://127.0.0.1:18789/healthz').then((r)=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"], intervalS: 30, timeoutS: 5, startPeriodS: 20, retries: 5 };
