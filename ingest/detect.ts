@@ -92,6 +92,7 @@ function detectConfig(name: string, sample: string[]): Detection | undefined {
   if (name === 'MANIFEST.json' && /"collector"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'clawtrail-manifest' };
   // what collect keeps from the compose CLI, for the reader: `ps -a` and the resolved config (whose interpolated values
   // would otherwise read as a second compose file beside the real one)
+  if (lower === 'daemon.json' && trimmed.startsWith('{') && /"(log-driver|log-opts|storage-driver|data-root|live-restore)"/.test(text)) return { kind: 'bundle-meta', format: 'docker-daemon-json' };
   if (lower === 'compose-ps.txt') return { kind: 'bundle-meta', format: 'compose-ps' };
   if (lower === 'resolved-config.yaml') return { kind: 'bundle-meta', format: 'compose-resolved' };
   if (lower === 'commit-map.txt' && /^[0-9a-f]{40,64} [0-9a-f]{40,64}$/.test(sample[0] ?? '')) return { kind: 'bundle-meta', format: 'git-commit-map' };

@@ -234,7 +234,7 @@ CREATE TABLE IF NOT EXISTS docker_events (
 
 -- Config values over time, from files in the bundle, git revisions and inspect snapshots.
 CREATE TABLE IF NOT EXISTS config_values (
-  surface     VARCHAR NOT NULL,         -- openclaw.json | .env | compose | nginx.conf | caddyfile | container-env
+  surface     VARCHAR NOT NULL,         -- openclaw.json | .env | compose | nginx.conf | caddyfile | container-env | engine
   key         VARCHAR NOT NULL,         -- e.g. gateway.auth.token, OPENCLAW_GATEWAY_TOKEN, services.x.environment.Y
   value       VARCHAR,                  -- NULL for secrets
   fp          VARCHAR,                  -- keyed fingerprint for secrets

@@ -94,6 +94,13 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
         const values = ['ServerVersion', 'LoggingDriver', 'OperatingSystem', 'Driver'].filter((k) => info[k] !== undefined)
           .map((k) => ({ surface: 'engine', key: k, value: String(info[k]), fp: null, shape: null, line: null }));
         await insertConfigValues(store, { validFrom: mtime, validFromAssumed: true, commitSha: null, path, sourceId }, values);
+      } else if (det.format === 'docker-daemon-json') {
+        // the engine's defaults for every container: logging driver and rotation, live-restore
+        const cfg = JSON.parse(text) as Record<string, unknown>;
+        const opts = (cfg['log-opts'] ?? {}) as Record<string, unknown>;
+        const values = [['daemon.log-driver', cfg['log-driver']], ['daemon.log-opts.max-size', opts['max-size']], ['daemon.log-opts.max-file', opts['max-file']], ['daemon.live-restore', cfg['live-restore']]]
+          .filter(([, v]) => v !== undefined).map(([k, v]) => ({ surface: 'engine', key: String(k), value: String(v), fp: null, shape: null, line: null }));
+        await insertConfigValues(store, { validFrom: mtime, validFromAssumed: true, commitSha: null, path, sourceId }, values);
       } else if (det.format === 'compose-resolved') {
         const doc = parseDocument(text, { prettyErrors: false });
         if (doc.errors.length) throw new Error(`YAML: ${doc.errors[0].message.split('\n')[0]}`);

@@ -52,6 +52,9 @@ services:
     image: clawtrail-busybox:test
     network_mode: none
     command: ["sh", "/boot/proxy.sh"]
+    logging:
+      driver: json-file
+      options: { max-size: "2k", max-file: "3" }
     volumes:
       - ./nginx:/etc/nginx:ro
       - ./nginx-logs:/var/log/nginx
@@ -83,6 +86,8 @@ volumes:
   ].join('\n') + '\n');
   writeFileSync(join(dir, 'boot', 'proxy.sh'), [
     'echo "1.2.3.4 - - [$(date -u +%d/%b/%Y:%H:%M:%S) +0000] \\"GET /?token=$RANDOM$RANDOM$RANDOM$RANDOM HTTP/1.1\\" 101 0 \\"-\\" \\"ws-client\\"" >> /var/log/nginx/access.log',
+    // enough lines on stdout for the json-file driver to rotate (max-size 2k): -json.log.1 and .2 appear
+    'i=0; while [ $i -lt 60 ]; do echo "nginx: worker process $i started (a proxy line to fill the json-file)"; i=$((i+1)); done',
     'sleep 3600',
   ].join('\n') + '\n');
   // the compose folder is the config repository: each token committed in .env, as teams do
@@ -138,6 +143,9 @@ d('collect on a real engine', () => {
     expect(existsSync(join(proxy, 'etc', 'nginx', 'certs', 'server.key'))).toBe(false);
     expect(readFileSync(join(proxy, 'var', 'log', 'nginx', 'access.log'), 'utf8')).toMatch(/GET \/\?token=\[REDACTED\] HTTP\/1.1" 101/);
     expect(existsSync(join(proxy, 'var', 'log', 'nginx', 'access.log.1'))).toBe(false);
+    // the proxy's json-file rotated: its rotated files are in the bundle beside it
+    const proxyId = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_proxy_1`], { encoding: 'utf8' }).trim();
+    expect(existsSync(join(b, 'containers', proxyId, `${proxyId}-json.log.1`))).toBe(true);
     expect(manifest.files.find((f: { command: string }) => f.command.startsWith('skip ') && f.command.endsWith('access.log.1')).stderr).toMatch(/before --since 1h/);
     // the history: both commits, rewritten; every revision of .env holds a marker, none a token
     const map = readFileSync(join(b, 'git', 'commit-map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
@@ -150,6 +158,23 @@ d('collect on a real engine', () => {
     expect(history.match(/^\+OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:[0-9a-f]{24}:hex(48|64)$/gm)?.length).toBe(2);
     expect(history).toContain('rotate the gateway token');
     expect(map.map((m) => m[1])).toContain(gitIn(clone, ['rev-parse', 'HEAD']).trim());
+  });
+
+  it('without --project: the project of the compose file in the current folder, else a list of the candidates', () => {
+    const other = execFileSync('docker', ['run', '-d', '--network', 'none', '--label', 'com.docker.compose.project=someotherproject', 'clawtrail-busybox:test', 'sleep', '600'], { encoding: 'utf8' }).trim();
+    try {
+      const elsewhere = runCli(['collect', '--out', join(tempDir(), 'b'), '--fingerprint-key', 'k', '-q'], { cwd: tempDir() });
+      expect(elsewhere.code).toBe(1);
+      expect(elsewhere.stderr).toMatch(/several compose projects/);
+      expect(elsewhere.stderr).toContain(`${PROJECT}  (${dir})`);
+      expect(elsewhere.stderr).toContain('someotherproject');
+      const here = join(tempDir(), 'from-cwd');
+      const r = runCli(['collect', '--out', here, '--fingerprint-key', 'k', '--since', '10m', '-q'], { cwd: dir });
+      expect([0, 3], r.stderr).toContain(r.code);
+      expect(JSON.parse(readFileSync(join(here, 'MANIFEST.json'), 'utf8')).project).toBe(PROJECT);
+    } finally {
+      spawnSync('docker', ['rm', '-f', other]);
+    }
   });
 
   it('verify passes, and fails after one byte of one file changes', () => {

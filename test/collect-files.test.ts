@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { mergeByStamp, stampKey } from '../collect/logs.js';
 import { lastEventNano } from '../collect/watch.js';
-import { tempDir } from './helpers.js';
+import { ingestCase, tempDir } from './helpers.js';
+import { stateFileSources } from '../collect/host-files.js';
+import { isRemoteEngine } from '../collect/project.js';
+import { sinceCutoff } from '../collect/docker.js';
 import { Fingerprinter } from '../lib/secrets.js';
 import { scrubYaml } from '../collect/scrub.js';
 
@@ -68,5 +71,50 @@ describe('scrubbers', () => {
     expect(out.match(/clawtrail-fp:hmac:/g)?.length).toBe(3);
     expect(out).toContain('OTHER: ${OPENCLAW_GATEWAY_TOKEN}');
     expect(out).toContain('?token=[REDACTED]');
+  });
+});
+
+describe('where collect looks', () => {
+  it('finds each state file through the deepest mount that holds it', () => {
+    const c = { Id: 'x', Name: '/gw', Mounts: [
+      { Type: 'volume', Source: '/var/lib/docker/volumes/state/_data', Destination: '/home/node/.openclaw' },
+      { Type: 'bind', Source: '/srv/devices', Destination: '/home/node/.openclaw/devices' },
+      { Type: 'bind', Source: '/srv/openclaw.json', Destination: '/home/node/.openclaw/openclaw.json' },
+    ] };
+    const by = Object.fromEntries(stateFileSources(c).map((f) => [f.rel, f.source]));
+    expect(by['openclaw.json']).toBe('/srv/openclaw.json');
+    expect(by['devices/paired.json']).toBe('/srv/devices/paired.json');
+    expect(by['logs/config-audit.jsonl']).toBe('/var/lib/docker/volumes/state/_data/logs/config-audit.jsonl');
+    expect(stateFileSources({ Id: 'y', Name: '/proxy', Mounts: [{ Source: '/etc/nginx', Destination: '/etc/nginx' }] })).toEqual([]);
+  });
+
+  it('treats ssh:// and tcp:// to another machine as a remote engine, whose paths are not on this host', () => {
+    expect(isRemoteEngine('ssh://ops@gw.example.com')).toBe(true);
+    expect(isRemoteEngine('tcp://10.0.0.5:2376')).toBe(true);
+    expect(isRemoteEngine('tcp://127.0.0.1:2375')).toBe(false);
+    expect(isRemoteEngine('unix:///var/run/docker.sock')).toBe(false);
+    expect(isRemoteEngine(undefined)).toBe(false);
+  });
+
+  it('reads docker\'s --since forms for choosing rotated files', () => {
+    const now = Date.parse('2026-05-01T12:00:00Z');
+    expect(sinceCutoff('48h', now)).toBe(now - 48 * 3_600_000);
+    expect(sinceCutoff('1h30m', now)).toBe(now - 90 * 60_000);
+    expect(sinceCutoff('2026-04-30T00:00:00Z', now)).toBe(Date.parse('2026-04-30T00:00:00Z'));
+    expect(sinceCutoff('1777600000', now)).toBe(1777600000 * 1000);
+    expect(sinceCutoff('yesterday-ish', now)).toBeNull();
+  });
+
+  it('ingests the engine\'s daemon.json as engine config values', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'daemon.json'), JSON.stringify({ 'log-driver': 'json-file', 'log-opts': { 'max-size': '10m', 'max-file': '3' }, 'live-restore': true }, null, 2));
+    const { store, result } = await ingestCase([join(dir, 'daemon.json')]);
+    expect(result.sources[0].rejected_lines).toBe(0);
+    const rows = await store.all<{ key: string; value: string }>(`SELECT key, value FROM config_values WHERE surface = 'engine' ORDER BY key`);
+    expect(rows).toEqual([
+      { key: 'daemon.live-restore', value: 'true' }, { key: 'daemon.log-driver', value: 'json-file' },
+      { key: 'daemon.log-opts.max-file', value: '3' }, { key: 'daemon.log-opts.max-size', value: '10m' },
+    ]);
+    await store.close();
   });
 });

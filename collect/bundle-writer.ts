@@ -1,0 +1,66 @@
+// The bundle folder as collect fills it: every file written through here gets its manifest entry (sha256, size, the
+// command or copy that produced it, times); what could not be taken is recorded as a failure, what was left out on
+// purpose as a note. MANIFEST.json is written from these entries at the end.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { dockerArgs, docker, type Run } from './docker.js';
+import { sha256File, type ManifestEntry } from './manifest.js';
+
+const now = (): string => new Date().toISOString();
+
+export class BundleWriter {
+  readonly entries: ManifestEntry[] = [];
+
+  constructor(readonly out: string, readonly say: (m: string) => void, readonly host?: string) {}
+
+  /** The absolute path of a bundle file, its folder created. */
+  path(rel: string): string {
+    const p = join(this.out, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    return p;
+  }
+
+  /** A command's output kept as `rel` when it succeeded (transformed first), and its manifest entry either way. */
+  async keep(rel: string, command: string, r: Run, transform?: (b: Buffer) => string | Buffer): Promise<Run> {
+    const entry: ManifestEntry = { path: null, command, exit_code: r.code, stderr: r.stderr, started: r.started, ended: r.ended };
+    if (r.code === 0) {
+      writeFileSync(this.path(rel), transform ? transform(r.stdout) : r.stdout);
+      Object.assign(entry, { path: rel }, await sha256File(join(this.out, rel)));
+    }
+    this.entries.push(entry);
+    return r;
+  }
+
+  /** Runs `docker ARGS` and keeps its output as `rel`. */
+  async docker(rel: string, args: string[], transform?: (b: Buffer) => string | Buffer): Promise<Run> {
+    this.say(`docker ${args.join(' ')}`);
+    return this.keep(rel, ['docker', ...dockerArgs(this.host, args)].join(' '), await docker(args, this.host), transform);
+  }
+
+  /** The manifest entry of a file already written to `rel` (a copy, not a command). */
+  async added(rel: string, command: string, started: string, extra: Partial<ManifestEntry> = {}): Promise<void> {
+    this.entries.push({ path: rel, command, exit_code: 0, stderr: '', started, ended: now(), ...extra, ...(await sha256File(join(this.out, rel))) });
+  }
+
+  /** Writes text to `rel` and records it. */
+  async write(rel: string, text: string, command: string): Promise<void> {
+    const started = now();
+    writeFileSync(this.path(rel), text);
+    await this.added(rel, command, started);
+  }
+
+  /** Something that could not be collected: no file, a non-zero exit, the reason. */
+  failed(command: string, why: string, code = 1, started = now()): void {
+    this.entries.push({ path: null, command, exit_code: code, stderr: why, started, ended: now() });
+  }
+
+  /** Something left out on purpose: no file, exit 0, the reason. */
+  noted(command: string, why: string): void {
+    const at = now();
+    this.entries.push({ path: null, command, exit_code: 0, stderr: why, started: at, ended: at });
+  }
+
+  get failures(): ManifestEntry[] {
+    return this.entries.filter((e) => e.exit_code !== 0);
+  }
+}

@@ -1,0 +1,107 @@
+// What the Docker engine says about the project: inspect of every container, their logs (the json-file and its
+// rotated files when this host can read them, else `docker logs -t`), the project's events and the volume events that
+// name its containers, engine version and info.
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Fingerprinter } from '../lib/secrets.js';
+import type { BundleWriter } from './bundle-writer.js';
+import { dockerArgs } from './docker.js';
+import { copyRedacted, saveDockerLogs } from './logs.js';
+import { scrubInspect } from './scrub.js';
+
+/** The parts of `docker inspect` that collect follows. */
+export interface InspectedContainer {
+  Id: string;
+  Name: string;
+  LogPath?: string;
+  Config?: { Image?: string; Labels?: Record<string, string> };
+  Mounts?: { Type?: string; Source?: string; Destination?: string }[];
+}
+
+const canRead = (path: string): boolean => {
+  try {
+    accessSync(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** `docker inspect` of every container, secrets fingerprinted; the parsed documents for the steps that follow. */
+export async function collectInspect(w: BundleWriter, ids: string[], fpr: Fingerprinter): Promise<InspectedContainer[]> {
+  const snap = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15) + 'Z';
+  const r = await w.docker(`docker/inspect-${snap}.json`, ['inspect', ...ids], (b) => scrubInspect(b.toString('utf8'), fpr));
+  return r.code === 0 ? (JSON.parse(r.stdout.toString('utf8')) as InspectedContainer[]) : [];
+}
+
+/** The json-file's rotated files beside it (`-json.log.1`, `.2.gz`, …), oldest last as docker numbers them. */
+function rotatedFiles(logPath: string): string[] {
+  const out: string[] = [];
+  for (let n = 1; n < 1000; n++) {
+    const f = [`${logPath}.${n}`, `${logPath}.${n}.gz`].find((p) => existsSync(p));
+    if (!f) break;
+    out.push(f);
+  }
+  return out;
+}
+
+/** Each container's logs: the json-file itself (daemon time, the >16 KiB pieces, its rotated files last written
+ *  after --since) when this host may read it, else `docker logs -t --since` with stdout and stderr merged by stamp. */
+export async function collectLogs(w: BundleWriter, containers: InspectedContainer[], o: { since: string; cutoff: number | null; localFiles: boolean }): Promise<void> {
+  for (const c of containers) {
+    if (o.localFiles && c.LogPath && canRead(c.LogPath)) {
+      for (const f of [c.LogPath, ...rotatedFiles(c.LogPath)]) {
+        if (f !== c.LogPath && o.cutoff !== null && statSync(f).mtimeMs < o.cutoff) {
+          w.noted(`skip ${f}`, `last written ${statSync(f).mtime.toISOString()}, before --since ${o.since}`);
+          continue;
+        }
+        const rel = `containers/${c.Id}/${basename(f)}`;
+        const started = new Date().toISOString();
+        w.say(`copy ${f}`);
+        await copyRedacted(f, w.path(rel));
+        await w.added(rel, `copy ${f} (token= values redacted)`, started);
+      }
+      continue;
+    }
+    const rel = `logs/${c.Name.replace(/^\//, '')}.log`;
+    const argv = dockerArgs(w.host, ['logs', '-t', '--since', o.since, c.Id]);
+    w.say(`docker ${argv.join(' ')}`);
+    const r = await saveDockerLogs(argv, w.path(rel));
+    const command = ['docker', ...argv].join(' ') + ' (stdout and stderr merged by stamp, token= values redacted)';
+    if (r.code === 0) await w.added(rel, command, r.started);
+    else w.failed(command, r.stderr, r.code, r.started);
+  }
+}
+
+/** The actor of a `docker events` JSON line: its id and, for a volume event, the container it names. */
+function eventActor(line: string): { id: string; container?: string } {
+  try {
+    const j = JSON.parse(line) as { Actor?: { ID?: string; Attributes?: Record<string, string> } };
+    return { id: j.Actor?.ID ?? '', container: j.Actor?.Attributes?.container };
+  } catch {
+    return { id: '' };
+  }
+}
+
+/** The volume events (JSON lines) that concern the given containers: their mounts and unmounts, and the create and
+ *  destroy of the volumes those name. */
+export function projectVolumeEvents(text: string, containerIds: Set<string>): string {
+  const lines = text.split('\n').filter(Boolean);
+  const volumes = new Set(lines.map(eventActor).filter((a) => a.container && containerIds.has(a.container)).map((a) => a.id));
+  const kept = lines.filter((l) => {
+    const a = eventActor(l);
+    return a.container ? containerIds.has(a.container) : volumes.has(a.id);
+  });
+  return kept.length ? kept.join('\n') + '\n' : '';
+}
+
+/** The project's events, the volume events of its containers (volumes carry no project label; a renewed anonymous
+ *  state volume shows there), engine version and info. */
+export async function collectEngine(w: BundleWriter, project: string, ids: string[], since: string): Promise<void> {
+  const until = new Date().toISOString();
+  const events = await w.docker('docker/events.jsonl', ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
+  const projectIds = new Set([...ids, ...events.stdout.toString('utf8').split('\n').map((l) => eventActor(l).id)]);
+  await w.docker('docker/volume-events.jsonl', ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', 'type=volume'], (b) => projectVolumeEvents(b.toString('utf8'), projectIds));
+  await w.docker('docker/version.json', ['version', '--format', '{{json .}}']);
+  await w.docker('docker/info.json', ['info', '--format', '{{json .}}']);
+}
