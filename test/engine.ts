@@ -11,7 +11,7 @@ export interface PrivateEngine { host: string; dir: string; start: () => Promise
 
 /** A dockerd of the test's own (vfs, no iptables, no bridge, own data root and socket), startable again on the same
  *  data root — a daemon restart. null when dockerd is not installed or this is not root. */
-export function privateEngine(): PrivateEngine | null {
+export function privateEngine(extraArgs: string[] = []): PrivateEngine | null {
   if (!existsSync('/usr/bin/dockerd') && !existsSync('/usr/sbin/dockerd')) return null;
   if (process.getuid?.() !== 0) return null;
   const dir = tempDir('clawtrail-dockerd-');
@@ -23,7 +23,7 @@ export function privateEngine(): PrivateEngine | null {
     dir,
     start: async () => {
       proc = spawn('dockerd', ['--storage-driver=vfs', '--iptables=false', '--ip6tables=false', '--bridge=none', '--data-root', join(dir, 'data'),
-        '--exec-root', join(dir, 'exec'), '--host', host, '--pidfile', join(dir, 'dockerd.pid')], { stdio: 'ignore' });
+        '--exec-root', join(dir, 'exec'), '--host', host, '--pidfile', join(dir, 'dockerd.pid'), ...extraArgs], { stdio: 'ignore' });
       for (let i = 0; i < 120 && !up(); i++) await new Promise((r) => setTimeout(r, 250));
       if (!up()) throw new Error(`the private dockerd in ${dir} did not start`);
     },
