@@ -1,12 +1,24 @@
 // The bundle folder as collect fills it: every file written through here gets its manifest entry (sha256, size, the
 // command or copy that produced it, times); what could not be taken is recorded as a failure, what was left out on
 // purpose as a note. MANIFEST.json is written from these entries at the end.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dockerArgs, docker, type Run } from './docker.js';
 import { sha256File, type ManifestEntry } from './manifest.js';
 
 const now = (): string => new Date().toISOString();
+
+/** Why a path cannot be read (null when it can): a missing file is ordinary, a denied one is worth saying. */
+export function whyUnreadable(path: string): string | null {
+  try {
+    statSync(path);
+    accessSync(path, constants.R_OK);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    return code === 'ENOENT' ? 'ENOENT' : `cannot read: ${code} (run collect as a user who may read it, e.g. root)`;
+  }
+}
 
 export class BundleWriter {
   readonly entries: ManifestEntry[] = [];

@@ -1,10 +1,10 @@
 // What the Docker engine says about the project: inspect of every container, their logs (the json-file and its
 // rotated files when this host can read them, else `docker logs -t`), the project's events and the volume events that
 // name its containers, engine version and info.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
-import type { BundleWriter } from './bundle-writer.js';
+import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { dockerArgs } from './docker.js';
 import { copyRedacted, saveDockerLogs } from './logs.js';
 import { scrubInspect } from './scrub.js';
@@ -17,15 +17,6 @@ export interface InspectedContainer {
   Config?: { Image?: string; Labels?: Record<string, string> };
   Mounts?: { Type?: string; Source?: string; Destination?: string }[];
 }
-
-const canRead = (path: string): boolean => {
-  try {
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** `docker inspect` of every container, secrets fingerprinted; the parsed documents for the steps that follow. */
 export async function collectInspect(w: BundleWriter, ids: string[], fpr: Fingerprinter): Promise<InspectedContainer[]> {
@@ -49,7 +40,7 @@ function rotatedFiles(logPath: string): string[] {
  *  after --since) when this host may read it, else `docker logs -t --since` with stdout and stderr merged by stamp. */
 export async function collectLogs(w: BundleWriter, containers: InspectedContainer[], o: { since: string; cutoff: number | null; localFiles: boolean }): Promise<void> {
   for (const c of containers) {
-    if (o.localFiles && c.LogPath && canRead(c.LogPath)) {
+    if (o.localFiles && c.LogPath && whyUnreadable(c.LogPath) === null) {
       for (const f of [c.LogPath, ...rotatedFiles(c.LogPath)]) {
         if (f !== c.LogPath && o.cutoff !== null && statSync(f).mtimeMs < o.cutoff) {
           w.noted(`skip ${f}`, `last written ${statSync(f).mtime.toISOString()}, before --since ${o.since}`);

@@ -2,10 +2,10 @@
 // files and .env, what compose itself says (ps, the resolved config), the compose folder's git history (scrubbed),
 // OpenClaw's state files, the reverse proxy's configs and logs, the engine's daemon.json, and any --add path.
 // Every file passes through a scrubber on its way into the bundle.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
-import type { BundleWriter } from './bundle-writer.js';
+import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { composeCli, runCommand } from './docker.js';
 import type { InspectedContainer } from './engine-evidence.js';
 import { scrubbedHistoryBundle, workTreeOf } from './git-history.js';
@@ -14,18 +14,6 @@ import { proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.
 import { scrubDotenv, scrubJsonSecrets, scrubProxyConfig, scrubYaml } from './scrub.js';
 
 export interface HostFileOptions { project: string; since: string; cutoff: number | null; add: string[]; fpr: Fingerprinter }
-
-/** Why a path cannot be read (null when it can): a missing file is ordinary, a denied one is worth saying. */
-function unreadable(path: string): string | null {
-  try {
-    statSync(path);
-    accessSync(path, constants.R_OK);
-    return null;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return code === 'ENOENT' ? 'ENOENT' : `cannot read: ${code} (run collect as a user who may read it, e.g. root)`;
-  }
-}
 
 /** The compose file(s) and .env named by the containers' labels. */
 function composeFiles(containers: InspectedContainer[]): { workdir?: string; files: string[] } {
@@ -38,14 +26,15 @@ function composeFiles(containers: InspectedContainer[]): { workdir?: string; fil
 
 async function takeComposeFiles(w: BundleWriter, workdir: string | undefined, files: string[], fpr: Fingerprinter): Promise<void> {
   for (const f of [...files, ...(workdir ? [join(workdir, '.env')] : [])]) {
-    const why = unreadable(f);
+    const why = whyUnreadable(f);
     if (why === 'ENOENT' && f.endsWith('/.env')) continue; // a project without .env
     if (why) {
       w.failed(`copy ${f}`, why === 'ENOENT' ? 'not found on this host' : why);
       continue;
     }
     const text = readFileSync(f, 'utf8');
-    const rel = `compose/${f.split('/').pop()}`;
+    // inside the compose folder: its path there (two files of one name stay apart); elsewhere: its name
+    const rel = `compose/${workdir && f.startsWith(`${workdir}/`) ? relative(workdir, f) : basename(f)}`;
     await w.write(rel, rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr), `copy ${f} (secret values fingerprinted)`);
   }
 }
@@ -113,7 +102,7 @@ async function takeState(w: BundleWriter, containers: InspectedContainer[], fpr:
     for (const f of files) {
       if (taken.has(f.source)) continue;
       taken.add(f.source);
-      const why = unreadable(f.source);
+      const why = whyUnreadable(f.source);
       if (why === 'ENOENT') continue; // not every state file exists
       if (why) w.failed(`copy ${f.source}`, why);
       else await w.write(`${groups.get(key)}/${f.rel}`, scrubJsonSecrets(readFileSync(f.source, 'utf8'), fpr), `copy ${f.source} (secret values fingerprinted)`);
@@ -130,7 +119,7 @@ async function takeProxyFile(w: BundleWriter, f: ProxyFile, rel: string, o: Host
     w.noted(`skip ${f.source}`, `last written ${new Date(f.mtimeMs).toISOString()}, before --since ${o.since}`);
     return;
   }
-  const why = unreadable(f.source);
+  const why = whyUnreadable(f.source);
   if (why) {
     w.failed(`copy ${f.source}`, why);
     return;
@@ -169,7 +158,7 @@ export async function collectAddedPaths(w: BundleWriter, o: HostFileOptions): Pr
 /** The engine's daemon.json (default logging driver and its max-size/max-file), when it is on this host. */
 async function takeDaemonJson(w: BundleWriter, fpr: Fingerprinter): Promise<void> {
   const path = '/etc/docker/daemon.json';
-  const why = unreadable(path);
+  const why = whyUnreadable(path);
   if (why === 'ENOENT') return;
   if (why) w.failed(`copy ${path}`, why);
   else await w.write('docker/daemon.json', scrubJsonSecrets(readFileSync(path, 'utf8'), fpr), `copy ${path} (secret values fingerprinted)`);

@@ -3,7 +3,7 @@
 // and a container's logs saved when it dies (before a recreate destroys them with the container). Reconnects when the
 // daemon restarts and resumes after the last event it kept (no duplicates); bounded disk (oldest days pruned first).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Fingerprinter } from '../lib/secrets.js';
@@ -167,7 +167,7 @@ export function mergeWatch(watchDir: string, bundle: string): string[] {
     if (!existsSync(from)) continue;
     mkdirSync(join(bundle, 'watch', sub), { recursive: true });
     for (const f of readdirSync(from)) {
-      writeFileSync(join(bundle, 'watch', sub, f), readFileSync(join(from, f)));
+      copyFileSync(join(from, f), join(bundle, 'watch', sub, f));
       copied.push(`watch/${sub}/${f}`);
     }
   }
