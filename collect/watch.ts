@@ -55,17 +55,19 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-/** Removes the oldest day's files while the capture is over maxBytes; returns the bytes it freed. */
-function prune(out: string, used: number, maxBytes: number, say: (m: string) => void): number {
+const SUBDIRS = ['events', 'inspect', 'logs'];
+
+/** Removes the oldest day's files (events, inspect snapshots, saved logs) while the capture is over maxBytes; today's
+ *  are never removed. Returns the bytes it freed. */
+export function prune(out: string, used: number, maxBytes: number, say: (m: string) => void, today = new Date().toISOString().slice(0, 10)): number {
+  const filesOf = (sub: string): string[] => (existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []);
+  const days = [...new Set(SUBDIRS.flatMap(filesOf).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter((d): d is string => !!d && d < today))].sort();
   let freed = 0;
-  while (used - freed > maxBytes) {
-    const days = [...new Set(readdirSync(join(out, 'events')).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter(Boolean) as string[])].sort();
-    if (days.length <= 1) break;
-    const day = days[0];
+  for (const day of days) {
+    if (used - freed <= maxBytes) break;
     say(`watch: pruning ${day}`);
-    for (const sub of ['events', 'inspect', 'logs']) {
-      for (const f of existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []) {
-        if (!f.includes(day)) continue;
+    for (const sub of SUBDIRS) {
+      for (const f of filesOf(sub).filter((x) => x.includes(day))) {
         freed += statSync(join(out, sub, f)).size;
         rmSync(join(out, sub, f), { force: true });
       }
@@ -76,7 +78,7 @@ function prune(out: string, used: number, maxBytes: number, say: (m: string) => 
 
 export async function watch(o: WatchOptions): Promise<void> {
   const fpr = Fingerprinter.fromOption(o.fingerprintKey);
-  for (const sub of ['events', 'inspect', 'logs']) mkdirSync(join(o.out, sub), { recursive: true });
+  for (const sub of SUBDIRS) mkdirSync(join(o.out, sub), { recursive: true });
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[:.]/g, '');
   // the capture's size, walked once at start and then kept by adding what is written and subtracting what is pruned
@@ -162,7 +164,7 @@ export async function watch(o: WatchOptions): Promise<void> {
 /** What a watch kept, merged into a bundle folder. */
 export function mergeWatch(watchDir: string, bundle: string): string[] {
   const copied: string[] = [];
-  for (const sub of ['events', 'inspect', 'logs']) {
+  for (const sub of SUBDIRS) {
     const from = join(watchDir, sub);
     if (!existsSync(from)) continue;
     mkdirSync(join(bundle, 'watch', sub), { recursive: true });

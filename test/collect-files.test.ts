@@ -1,11 +1,11 @@
 // collect's file handling without an engine: the streamed stamp merge of docker logs, the watch's resume point read
 // from the tail of a large events file, and the scrubbers on what leaves the host.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeByStamp, stampKey } from '../collect/logs.js';
-import { lastEventNano } from '../collect/watch.js';
-import { ingestCase, tempDir } from './helpers.js';
+import { lastEventNano, prune } from '../collect/watch.js';
+import { ingestCase, tempDir, writeTree } from './helpers.js';
 import { stateFileSources } from '../collect/host-files.js';
 import { isRemoteEngine } from '../collect/project.js';
 import { sinceCutoff } from '../collect/docker.js';
@@ -116,5 +116,26 @@ describe('where collect looks', () => {
       { key: 'daemon.log-opts.max-file', value: '3' }, { key: 'daemon.log-opts.max-size', value: '10m' },
     ]);
     await store.close();
+  });
+});
+
+describe('watch disk bound', () => {
+  it('prunes whole days, oldest first, across events, snapshots and saved logs, and never today', () => {
+    const out = tempDir();
+    const files: Record<string, number> = {
+      'events/events-2026-05-01.jsonl': 400_000, 'inspect/2026-05-01T100000000Z-abc-die.json': 100_000, 'logs/2026-05-01-gw-abc.log': 500_000,
+      'events/events-2026-05-02.jsonl': 400_000, 'logs/2026-05-02-gw-def.log': 300_000,
+      'events/events-2026-05-03.jsonl': 200_000, 'inspect/2026-05-03T080000000Z-def-start.json': 100_000,
+    };
+    for (const [rel, size] of Object.entries(files)) writeTree({ [rel]: Buffer.alloc(size, 120) }, out);
+    const said: string[] = [];
+    const used = Object.values(files).reduce((a, b) => a + b, 0); // 2,000,000
+    // over a 1.2 MB bound: the 1st (1.0 MB) is enough; the 2nd stays
+    expect(prune(out, used, 1_200_000, (m) => said.push(m), '2026-05-03')).toBe(1_000_000);
+    expect(said).toEqual(['watch: pruning 2026-05-01']);
+    expect(readdirSync(join(out, 'logs'))).toEqual(['2026-05-02-gw-def.log']);
+    // a bound below today's own size: every earlier day goes, today stays
+    expect(prune(out, 1_000_000, 100, () => {}, '2026-05-03')).toBe(700_000);
+    expect([...readdirSync(join(out, 'events')), ...readdirSync(join(out, 'inspect'))]).toEqual(['events-2026-05-03.jsonl', '2026-05-03T080000000Z-def-start.json']);
   });
 });
