@@ -15,7 +15,7 @@ import { join } from 'node:path';
 export function registerCollectCommands(program: Command): void {
   program.command('collect')
     .description('snapshot a Docker Compose project into an evidence bundle (inspect, logs, events, engine info, compose files, MANIFEST.json)')
-    .option('--project <name>', 'compose project (default: the only one the engine runs)')
+    .option('--project <name>', 'compose project (default: the one whose compose file is in this folder, else the only one the engine runs)')
     .option('--since <duration>', 'how far back logs and events go (docker syntax: 48h, 30m, an RFC 3339 time)', '48h')
     .option('--out <dir>', 'bundle folder (required unless --print-script)')
     .option('--host <docker-host>', 'docker engine (as docker --host; DOCKER_HOST works too)')
@@ -34,13 +34,17 @@ Example:
   clawtrail collect --project openclaw --since 48h --out bundle --fingerprint-key "$KEY"
   clawtrail verify bundle && clawtrail analyze bundle --fingerprint-key "$KEY" --out report
   clawtrail collect --project openclaw --out bundle --add /etc/nginx /var/log/nginx   # a proxy outside Docker
+  clawtrail collect --watch --project openclaw --out /var/lib/clawtrail/watch          # keep the history
+  clawtrail collect --print-script > collect.sh && sh collect.sh openclaw bundle 48h   # a host without Node
 What it takes: inspect and logs of every container of the project (running or stopped), events, engine version and
 info, compose ps and the resolved compose config, the compose files and .env, OpenClaw's state files from the state
 mount, the proxy's configs and log files from its mounts (rotated logs last written before --since are skipped), and
-the compose folder's git history (rewritten, see below).
+the compose folder's git history (every revision rewritten through the same secret rules; git/commit-map.txt maps
+each original commit id to its rewritten one).
 Secrets never leave the host in clear: secret-like environment, .env and config values become keyed fingerprints,
 Authorization headers in proxy configs too, URLs lose their token= values. Keys and certificates are never taken.
-A command that fails is recorded in MANIFEST.json, not fatal (exit 3).`)
+With a remote engine (--host ssh://… or tcp://…) no file is read from this machine's disk.
+Exit codes: 0 all collected, 3 something could not be (each listed, and recorded in MANIFEST.json), 1 an error.`)
     .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean;
       watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string; add?: string[] }) => {
       if (o.printScript) {

@@ -258,6 +258,15 @@ CREATE TABLE IF NOT EXISTS commits (
   subject       VARCHAR
 );
 
+-- A history rewritten by `clawtrail collect` (secrets fingerprinted) has new commit ids; git/commit-map.txt in the
+-- bundle maps each to the id it has in the user's own repository, so reports can name both.
+CREATE TABLE IF NOT EXISTS commit_map (
+  sha          VARCHAR NOT NULL,        -- the id in the bundle's (rewritten) history
+  original_sha VARCHAR NOT NULL,        -- the id in the repository it was collected from
+  source_id    INTEGER NOT NULL,
+  line_no      BIGINT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS commit_files (
   source_id INTEGER NOT NULL,
   sha       VARCHAR NOT NULL,

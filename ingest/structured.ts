@@ -104,7 +104,15 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
       } else if (det.format === 'compose-resolved') {
         const doc = parseDocument(text, { prettyErrors: false });
         if (doc.errors.length) throw new Error(`YAML: ${doc.errors[0].message.split('\n')[0]}`);
-      } else if (!['compose-ps', 'git-commit-map'].includes(det.format)) JSON.parse(text);
+      } else if (det.format === 'git-commit-map') {
+        // "original rewritten" per line (collect writes it beside the scrubbed history)
+        const rows = text.split('\n').map((l, i) => ({ m: /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})$/.exec(l.trim()), line: i + 1, raw: l })).filter((r) => r.raw.trim() !== '');
+        const good = rows.filter((r) => r.m).map((r) => `(${lit(r.m![2])}, ${lit(r.m![1])}, ${sourceId}, ${r.line})`);
+        for (let i = 0; i < good.length; i += 1000) await store.run(`INSERT INTO commit_map VALUES ${good.slice(i, i + 1000).join(', ')}`);
+        for (const r of rows.filter((x) => !x.m)) await reject(store, sourceId, r.line, 'not "original-sha rewritten-sha"', r.raw);
+        const bad = rows.filter((r) => !r.m).length;
+        return { parsed: total - bad, rejected: bad };
+      } else if (det.format !== 'compose-ps') JSON.parse(text);
       return { parsed: total, rejected: 0 };
     }
     if (det.kind === 'devices') {

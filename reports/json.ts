@@ -13,7 +13,7 @@ export function renderFindingsJson(r: CaseReport): string {
     partial_evidence: r.partial,
     findings: r.findings.map((f) => ({
       id: f.id, rank: f.rank, query_id: f.query_id, severity: f.severity, confidence: f.confidence, start: f.start, end: f.end, statement: f.statement,
-      evidence: f.evidence.map((c) => ({ path: c.path ?? null, line: c.line ?? null, commit: c.sha ?? null, note: c.note ?? null })),
+      evidence: f.evidence.map((c) => ({ path: c.path ?? null, line: c.line ?? null, commit: c.sha ?? null, ...(c.original_sha ? { original_commit: c.original_sha } : {}), note: c.note ?? null })),
       details: f.details,
     })),
     omitted_findings: r.omitted.findings,

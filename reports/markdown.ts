@@ -8,7 +8,7 @@ export function mdText(s: unknown): string {
 }
 
 function cite(c: Citation): string {
-  if (c.sha) return `commit \`${c.sha.slice(0, 12)}\`${c.path ? ` (${mdText(c.path)})` : ''}`;
+  if (c.sha) return `commit \`${c.sha.slice(0, 12)}\`${c.original_sha ? ` (\`${c.original_sha.slice(0, 12)}\` in the collected repository)` : ''}${c.path ? ` (${mdText(c.path)})` : ''}`;
   return `\`${safeText(c.path ?? `source ${c.source_id}`).replace(/`/g, "'")}${c.line ? `:${c.line}` : ''}\``;
 }
 

@@ -4,7 +4,7 @@ import type { Store } from '../ingest/store.js';
 import { installShared } from '../queries/runner.js';
 import { readCitedLines, citationKey } from './citations.js';
 
-export interface Citation { path?: string; line?: number; sha?: string; note?: string; source_id?: number }
+export interface Citation { path?: string; line?: number; sha?: string; original_sha?: string; note?: string; source_id?: number }
 export interface Finding {
   id: string; query_id: string; severity: string; rank: number; start: string | null; end: string | null;
   statement: string; confidence: number | null; evidence: Citation[]; details: Record<string, unknown>;
@@ -76,6 +76,15 @@ export async function buildReport(store: Store, meta: { version: string; command
     const b = Math.min(Date.parse(span.b), Date.parse(topTimed.end ?? topTimed.start!) + 3_600_000);
     if ((b - a) * 3 < Date.parse(span.b) - Date.parse(span.a)) {
       focus = { ...(await buildTimeline(store, new Date(a).toISOString(), new Date(b).toISOString(), all)), around: topTimed.id };
+    }
+  }
+
+  // a history rewritten by collect: each cited commit also gets the id it has in the user's own repository
+  const originals = new Map((await store.all<{ sha: string; original_sha: string }>('SELECT sha, original_sha FROM commit_map')).map((r) => [r.sha, r.original_sha]));
+  if (originals.size) {
+    const lanes = [...timeline.lanes, ...(focus?.lanes ?? [])];
+    for (const c of [...all.flatMap((f) => f.evidence), ...lanes.flatMap((l) => (l.points ?? []).map((p) => p.cite))]) {
+      if (c?.sha && originals.has(c.sha)) c.original_sha = originals.get(c.sha);
     }
   }
 

@@ -11,7 +11,7 @@ const LEVEL: Record<string, string> = { critical: 'error', high: 'error', medium
 function locations(f: Finding): unknown[] {
   return f.evidence.filter((c) => c.path && (c.sha || c.line)).slice(0, 10).map((c) => ({
     physicalLocation: { artifactLocation: { uri: c.path!.replace(/#.*$/, '') }, ...(c.line ? { region: { startLine: c.line } } : {}) },
-    ...(c.sha ? { properties: { commit: c.sha } } : {}),
+    ...(c.sha ? { properties: { commit: c.sha, ...(c.original_sha ? { original_commit: c.original_sha } : {}) } } : {}),
     ...(c.note ? { message: { text: c.note } } : {}),
   }));
 }

@@ -82,6 +82,7 @@ volumes:
     'mkdir -p /home/node/.openclaw/devices',
     'echo "{\\"gateway\\":{\\"auth\\":{\\"mode\\":\\"token\\",\\"token\\":\\"${OPENCLAW_GATEWAY_TOKEN}x\\"}}}" > /home/node/.openclaw/openclaw.json',
     'echo "{\\"d1\\":{\\"deviceId\\":\\"d1\\",\\"role\\":\\"operator\\",\\"tokens\\":{\\"operator\\":{\\"token\\":\\"devtok-$OPENCLAW_GATEWAY_TOKEN\\"}},\\"approvedAtMs\\":1777629600000}}" > /home/node/.openclaw/devices/paired.json',
+    'echo "boot done"',
     'sleep 3600',
   ].join('\n') + '\n');
   writeFileSync(join(dir, 'boot', 'proxy.sh'), [
@@ -99,11 +100,11 @@ volumes:
   writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN2}\n`);
   gitIn(dir, ['commit', '-q', '-am', 'rotate the gateway token']);
   compose(['up', '-d']);
-  for (let i = 0; i < 50; i++) {
-    const logs = spawnSync('docker', ['logs', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' });
-    if (logs.stdout.includes('ready')) break;
-    execFileSync('sleep', ['0.1']);
-  }
+  // both services have written everything before the first collect (their logs, the state files, the rotation)
+  const booted = (): boolean => spawnSync('docker', ['logs', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' }).stdout.includes('boot done')
+    && spawnSync('docker', ['logs', `${PROJECT}_proxy_1`], { encoding: 'utf8' }).stdout.includes('worker process 59 ');
+  for (let i = 0; i < 100 && !booted(); i++) execFileSync('sleep', ['0.1']);
+  if (!booted()) throw new Error('the test project did not finish booting in 10 s');
 }, 120_000);
 
 afterAll(() => {
@@ -233,6 +234,16 @@ d('collect on a real engine', () => {
     const fromBundle = gitFps(q(historyFps));
     expect(fromBundle.length).toBe(2);
     expect(fromBundle).toEqual(gitFps(sqlRows(repoDb, historyFps)));
+    // reports name a cited commit by both ids: the bundle's and the one in the user's repository
+    const map = new Map(readFileSync(join(bundle(), 'git', 'commit-map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ').reverse() as [string, string]));
+    expect(q(`SELECT count(*)::INTEGER AS n FROM commit_map`)[0].n).toBe(2);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]) as { timeline: { lanes: { id: string; points?: { cite?: { sha?: string; original_sha?: string } }[] }[] } };
+    const commitPoints = data.timeline.lanes.find((l) => l.id === 'commits')!.points!;
+    expect(commitPoints.length).toBe(2);
+    for (const p of commitPoints) expect(p.cite!.original_sha).toBe(map.get(p.cite!.sha!));
+    const findingsJson = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { evidence: { commit: string | null; original_commit?: string }[] }[] };
+    for (const c of findingsJson.findings.flatMap((f) => f.evidence).filter((x) => x.commit)) expect(c.original_commit).toBe(map.get(c.commit!));
     // the recreate removed the first generation with its json-file: an evidence gap, reported
     const lost = q(`SELECT statement FROM findings WHERE query_id = 'evidence-coverage' AND statement LIKE '%are lost%'`);
     expect(lost.length).toBe(1);

@@ -30,7 +30,7 @@
     return a <= brush[1] && b >= brush[0];
   }
   function citeLabel(c) {
-    if (c.sha) return c.sha.slice(0, 12) + (c.path ? ' ' + c.path : '');
+    if (c.sha) return c.sha.slice(0, 12) + (c.original_sha ? ' (' + c.original_sha.slice(0, 12) + ' in the collected repository)' : '') + (c.path ? ' ' + c.path : '');
     return (c.path || ('source ' + c.source_id)) + (c.line ? ':' + c.line : '');
   }
   function showLines(cites, title) {
@@ -40,7 +40,7 @@
       var head = citeLabel(c) + (c.note ? '  (' + c.note + ')' : '');
       var key = c.path && c.line ? c.path + ':' + c.line : null;
       var text = key && Object.prototype.hasOwnProperty.call(data.lines, key) ? data.lines[key]
-        : c.sha ? '(commit ' + c.sha + (c.path ? ', file ' + c.path : '') + ')' : '(line not embedded)';
+        : c.sha ? '(commit ' + c.sha + (c.original_sha ? ', ' + c.original_sha + ' in the collected repository' : '') + (c.path ? ', file ' + c.path : '') + ')' : '(line not embedded)';
       out.push('# ' + head + '\n' + text);
     });
     document.getElementById('raw-title').textContent = title || 'Evidence lines';
