@@ -72,8 +72,9 @@ STAMP=$(date -u +%Y-%m-%dT%H%MZ)
 run "docker/inspect-$STAMP.json" docker inspect $IDS
 for id in $IDS; do
   name=$(docker inspect --format '{{.Name}}' "$id" | sed 's#^/##')
+  short=$(printf '%s' "$id" | cut -c1-12)
   MERGE=1
-  run "logs/$name.log" docker logs -t --since "$SINCE" "$id"
+  run "logs/$name-$short.log" docker logs -t --since "$SINCE" "$id"
   MERGE=0
 done
 UNTIL=$(now)

@@ -1,5 +1,5 @@
 // `clawtrail collect`: snapshots a Docker Compose project into an evidence bundle — what the engine says
-// (engine-evidence.ts: inspect, logs, events, version, info) and what the host's disk holds where the labels and
+// (engine-evidence.ts: inspect, logs, the gateway's file logs, events, version, info) and what the host's disk holds where the labels and
 // mounts point (host-files.ts: compose files, compose ps/config, git history, state, proxy files) — with a
 // MANIFEST.json chain of custody (bundle-writer.ts). Secrets never leave the host in clear (scrub.ts).
 import { mkdirSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { Fingerprinter } from '../lib/secrets.js';
 import { BundleWriter } from './bundle-writer.js';
 import { sinceCutoff } from './docker.js';
-import { collectEngine, collectInspect, collectLogs } from './engine-evidence.js';
+import { collectEngine, collectGatewayFileLogs, collectInspect, collectLogs } from './engine-evidence.js';
 import { collectAddedPaths, collectHostFiles } from './host-files.js';
 import { type ManifestEntry, writeManifest } from './manifest.js';
 import { findProject, isRemoteEngine, projectContainers } from './project.js';
@@ -40,6 +40,7 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
 
   const containers = await collectInspect(w, ids, fpr);
   await collectLogs(w, containers, { since: o.since, cutoff, localFiles: !remote });
+  await collectGatewayFileLogs(w, containers, cutoff);
   await collectEngine(w, project, ids, o.since);
   if (remote) {
     w.noted('files of the engine\'s host (compose files, json-files, state, proxy files, git history)',

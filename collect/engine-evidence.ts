@@ -2,11 +2,11 @@
 // rotated files when this host can read them, else `docker logs -t`), the project's events and the volume events that
 // name its containers, engine version and info.
 import { existsSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { dockerArgs } from './docker.js';
-import { copyRedacted, saveDockerLogs } from './logs.js';
+import { copyRedacted, GATEWAY_LOG_DIR, saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { scrubInspect } from './scrub.js';
 
 /** The parts of `docker inspect` that collect follows. */
@@ -54,13 +54,33 @@ export async function collectLogs(w: BundleWriter, containers: InspectedContaine
       }
       continue;
     }
-    const rel = `logs/${c.Name.replace(/^\//, '')}.log`;
+    const rel = `logs/${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}.log`; // the id: ingest ties the lines to it
     const argv = dockerArgs(w.host, ['logs', '-t', '--since', o.since, c.Id]);
     w.say(`docker ${argv.join(' ')}`);
     const r = await saveDockerLogs(argv, w.path(rel));
     const command = ['docker', ...argv].join(' ') + ' (stdout and stderr merged by stamp, token= values redacted)';
     if (r.code === 0) await w.added(rel, command, r.started);
     else w.failed(command, r.stderr, r.code, r.started);
+  }
+}
+
+/** A container of OpenClaw's (the gateway, or the CLI on the same image): it has a file log inside. */
+export const isOpenclawContainer = (c: { Config?: { Image?: string; Labels?: Record<string, string> }; Name?: string }): boolean =>
+  /openclaw/i.test(c.Config?.Image ?? '') || /gateway/i.test(c.Config?.Labels?.['com.docker.compose.service'] ?? c.Name ?? '');
+
+/** The gateway's JSON file logs from inside each OpenClaw container (a recreate loses them with the container): the
+ *  days from the --since cutoff on (a day early, since the file is named by the gateway's local date). */
+export async function collectGatewayFileLogs(w: BundleWriter, containers: InspectedContainer[], cutoff: number | null): Promise<void> {
+  const firstDay = cutoff === null ? '' : new Date(cutoff - 86_400_000).toISOString().slice(0, 10);
+  for (const c of containers.filter(isOpenclawContainer)) {
+    const name = c.Name.replace(/^\//, '');
+    const started = new Date().toISOString();
+    const command = `docker cp ${c.Id}:${GATEWAY_LOG_DIR} - (the gateway's file logs, token= values redacted)`;
+    w.say(`docker cp ${name}:${GATEWAY_LOG_DIR}`);
+    // under the container's id, as json-files are: ingest ties the file log's lines to that container
+    const r = await saveGatewayFileLogs(dockerArgs(w.host, []), c.Id, join(w.out, 'gateway-files', c.Id), { keep: (day) => day >= firstDay });
+    if (r.code !== 0) w.noted(command, `no file log taken: ${r.stderr || `exit ${r.code}`}`);
+    for (const f of r.files) await w.added(`gateway-files/${c.Id}/${f}`, command, started);
   }
 }
 

@@ -1,8 +1,10 @@
 // Logs into a bundle with bounded memory, token= values redacted line by line: a json-file or proxy log is copied as a
 // stream; `docker logs -t` writes the container's stdout and stderr to two temporary files (each already in daemon
 // order), then a streamed two-way merge by daemon stamp interleaves them. Nothing is held beyond one line per stream.
-import { spawn } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { redactLine } from './scrub.js';
@@ -103,5 +105,46 @@ export async function saveDockerLogs(dockerArgv: string[], dest: string): Promis
   } finally {
     rmSync(out, { force: true });
     rmSync(err, { force: true });
+  }
+}
+
+/** Where OpenClaw writes its JSON file log inside the container (reference §1.4): gone with the container. */
+export const GATEWAY_LOG_DIR = '/tmp/openclaw';
+
+/** Copies the gateway's file logs (`/tmp/openclaw/openclaw-YYYY-MM-DD.log`) out of a container, running or stopped,
+ *  into destDir, redacted: `docker cp` writes a tar stream to a temporary file, tar unpacks it into a temporary
+ *  folder, and only regular files named like the gateway's logs are read (a symlink planted in the container is never
+ *  followed). Returns the written file names, or the CLI's message when the folder is not there. */
+export async function saveGatewayFileLogs(dockerPrefix: string[], id: string, destDir: string, o: { keep?: (day: string) => boolean; rename?: (file: string) => string } = {}): Promise<{ code: number; stderr: string; files: string[] }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'clawtrail-cp-'));
+  try {
+    const tar = join(tmp, 'cp.tar');
+    const fo = openSync(tar, 'w');
+    const fe = openSync(join(tmp, 'stderr'), 'w');
+    const code = await new Promise<number>((res) => {
+      const p = spawn('docker', [...dockerPrefix, 'cp', `${id}:${GATEWAY_LOG_DIR}`, '-'], { stdio: ['ignore', fo, fe] });
+      p.on('error', () => res(127));
+      p.on('close', (c) => res(c ?? 1));
+    });
+    closeSync(fo);
+    closeSync(fe);
+    if (code !== 0) return { code, stderr: head(join(tmp, 'stderr'), 2000).trim(), files: [] };
+    const unpacked = join(tmp, 'x');
+    mkdirSync(unpacked);
+    const t = spawnSync('tar', ['-xf', tar, '-C', unpacked, '--no-same-owner', '--no-same-permissions'], { encoding: 'utf8' });
+    if (t.status !== 0) return { code: 1, stderr: `tar: ${t.stderr.trim().split('\n')[0]}`, files: [] };
+    const dir = join(unpacked, basename(GATEWAY_LOG_DIR));
+    const files: string[] = [];
+    for (const f of existsSync(dir) ? readdirSync(dir).sort() : []) {
+      const day = /^openclaw-(\d{4}-\d\d-\d\d)\.log$/.exec(f)?.[1];
+      if (!day || !(o.keep?.(day) ?? true) || !lstatSync(join(dir, f)).isFile()) continue;
+      const name = o.rename?.(f) ?? f;
+      mkdirSync(destDir, { recursive: true });
+      await copyRedacted(join(dir, f), join(destDir, name));
+      files.push(name);
+    }
+    return { code: 0, stderr: '', files };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Fingerprinter } from '../lib/secrets.js';
 import { dockerArgs } from './docker.js';
-import { saveDockerLogs } from './logs.js';
+import { saveDockerLogs, saveGatewayFileLogs } from './logs.js';
+import { isOpenclawContainer } from './engine-evidence.js';
 import { redactLine, scrubInspect } from './scrub.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
@@ -94,11 +95,16 @@ export async function watch(o: WatchOptions): Promise<void> {
     writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), text);
     grew(Buffer.byteLength(text));
   };
-  const saveLogs = async (id: string, name: string): Promise<void> => {
-    const dest = join(o.out, 'logs', `${day(Date.now())}-${name}-${id.slice(0, 12)}.log`);
+  const saveLogs = async (id: string, name: string, attrs: Record<string, string>): Promise<void> => {
+    const prefix = `${day(Date.now())}-${name}-${id.slice(0, 12)}`;
+    const dest = join(o.out, 'logs', `${prefix}.log`);
     const r = await saveDockerLogs(dockerArgs(o.host, ['logs', '-t', id]), dest);
     if (r.code === 0) grew(statSync(dest).size);
     else o.say(`watch: could not save the logs of ${name}: ${r.stderr.split('\n')[0]}`);
+    // an OpenClaw container's own file log lives inside it: the recreate would take it along
+    if (!isOpenclawContainer({ Name: name, Config: { Image: attrs.image, Labels: attrs } })) return;
+    const f = await saveGatewayFileLogs(dockerArgs(o.host, []), id, join(o.out, 'logs'), { rename: (file) => `${prefix}-${file}` });
+    for (const file of f.files) grew(statSync(join(o.out, 'logs', file)).size);
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
@@ -146,7 +152,7 @@ export async function watch(o: WatchOptions): Promise<void> {
         const id = ev.Actor?.ID ?? '';
         const action = (ev.Action ?? '').split(':')[0];
         if (id && ['start', 'die'].includes(action)) snapshot(id, action);
-        if (id && action === 'die') await saveLogs(id, ev.Actor?.Attributes?.name ?? id.slice(0, 12));
+        if (id && action === 'die') await saveLogs(id, attrs.name ?? id.slice(0, 12), attrs);
       }
       if (stopTimer) clearTimeout(stopTimer);
       if (Date.now() < deadline) {

@@ -90,8 +90,12 @@ async function loadRawLines(store: Store, path: string, scan: ScanResult): Promi
       compression=${lit(scan.gzip ? 'gzip' : 'none')})`);
 }
 
+/** The container a log file belongs to, when its path says so: a json-file (`<id>-json.log`), a gateway file log
+ *  collect copied out of a container (`gateway-files/<id>/`), or `docker logs` output collect or its watch saved
+ *  (`logs/[<day>-]<name>-<id12>.log`, `…-<id12>-openclaw-<date>.log`). */
 function containerFromPath(path: string): string {
-  const m = /([0-9a-f]{64})-json\.log/.exec(path);
+  const m = /([0-9a-f]{64})-json\.log/.exec(path) ?? /gateway-files\/([0-9a-f]{64})\//.exec(path)
+    ?? /\/logs\/(?:\d{4}-\d\d-\d\d-)?.+-([0-9a-f]{12})(?:-openclaw-\d{4}-\d\d-\d\d)?\.log$/.exec(path);
   return m ? lit(m[1].slice(0, 12)) : 'NULL';
 }
 

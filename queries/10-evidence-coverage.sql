@@ -26,7 +26,8 @@ WITH log_rows AS (
 ), lost AS (
   SELECT g.* FROM container_generations g
   WHERE regexp_matches(g.service, '(?i)gateway') AND g.destroyed IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM gateway_events e WHERE e.ts BETWEEN g.started AND g.destroyed AND e.ts IS NOT NULL
+    -- from its creation: the process writes its first lines a moment before the daemon records the start
+    AND NOT EXISTS (SELECT 1 FROM gateway_events e WHERE e.ts BETWEEN coalesce(g.created, g.started) AND g.destroyed AND e.ts IS NOT NULL
                     -- a json-file names its container: the next generation's log does not cover this one
                     AND NOT (regexp_full_match(coalesce(e.container, ''), '[0-9a-f]{12}') AND e.container <> left(g.container_id, 12)))
 ), destroy_ev AS (

@@ -82,6 +82,10 @@ volumes:
     'mkdir -p /home/node/.openclaw/devices',
     'echo "{\\"gateway\\":{\\"auth\\":{\\"mode\\":\\"token\\",\\"token\\":\\"${OPENCLAW_GATEWAY_TOKEN}x\\"}}}" > /home/node/.openclaw/openclaw.json',
     'echo "{\\"d1\\":{\\"deviceId\\":\\"d1\\",\\"role\\":\\"operator\\",\\"tokens\\":{\\"operator\\":{\\"token\\":\\"devtok-$OPENCLAW_GATEWAY_TOKEN\\"}},\\"approvedAtMs\\":1777629600000}}" > /home/node/.openclaw/devices/paired.json',
+    // the gateway's own JSON file log, inside the container (a recreate loses it), and a symlink planted beside it
+    'mkdir -p /tmp/openclaw',
+    String.raw`d=$(date -u +%Y-%m-%d); t=$(date -u +%Y-%m-%dT%H:%M:%S.000Z); printf '{"0":"{\"subsystem\":\"gateway\"}","1":"dashboard http://127.0.0.1:18789/?token=%s","_meta":{"runtime":"node","hostname":"unknown","name":"{\"subsystem\":\"gateway\"}","parentNames":["openclaw"],"date":"%s","logLevelId":3,"logLevelName":"INFO"},"time":"%s"}\n' "$OPENCLAW_GATEWAY_TOKEN" "$t" "$t" > /tmp/openclaw/openclaw-$d.log`,
+    'ln -s /etc/hostname /tmp/openclaw/openclaw-$(date -u -d @$(( $(date +%s) + 86400 )) +%Y-%m-%d).log',
     'echo "boot done"',
     'sleep 3600',
   ].join('\n') + '\n');
@@ -144,6 +148,11 @@ d('collect on a real engine', () => {
     expect(existsSync(join(proxy, 'etc', 'nginx', 'certs', 'server.key'))).toBe(false);
     expect(readFileSync(join(proxy, 'var', 'log', 'nginx', 'access.log'), 'utf8')).toMatch(/GET \/\?token=\[REDACTED\] HTTP\/1.1" 101/);
     expect(existsSync(join(proxy, 'var', 'log', 'nginx', 'access.log.1'))).toBe(false);
+    // the gateway's file log from inside the container, redacted; the planted symlink is not followed
+    const gwId = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' }).trim();
+    const fileLogs = readdirSync(join(b, 'gateway-files', gwId));
+    expect(fileLogs).toEqual([`openclaw-${new Date().toISOString().slice(0, 10)}.log`]);
+    expect(readFileSync(join(b, 'gateway-files', gwId, fileLogs[0]), 'utf8')).toContain('?token=[REDACTED]');
     // the proxy's json-file rotated: its rotated files are in the bundle beside it
     const proxyId = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_proxy_1`], { encoding: 'utf8' }).trim();
     expect(existsSync(join(b, 'containers', proxyId, `${proxyId}-json.log.1`))).toBe(true);
@@ -222,6 +231,8 @@ d('collect on a real engine', () => {
     const fpBundle = q(`SELECT fp FROM config_values WHERE surface = '.env'`)[0].fp;
     expect(fpBundle).toBe(fpDirect);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+    // the file log is read as the gateway's tslog JSON, its lines tied to the container it was copied from
+    expect(q(`SELECT g.container FROM gateway_events g JOIN sources s USING (source_id) WHERE s.path LIKE '%/gateway-files/%' AND g.message LIKE 'dashboard%'`)).toEqual([{ container: execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' }).slice(0, 12) }]);
     // the proxy's log, found through its mount, is parsed as nginx access lines
     expect(q(`SELECT count(*)::INTEGER AS n FROM proxy_requests WHERE status = 101`)[0].n).toBeGreaterThan(0);
     // the scrubbed history agrees with a direct ingest of the original repository under the same key
@@ -340,6 +351,8 @@ d('collect on a real engine', () => {
     const logs = readdirSync(join(wdir, 'logs'));
     expect(logs.length).toBeGreaterThan(0);
     expect(readdirSync(join(wdir, 'inspect')).some((f) => f.endsWith('-die.json'))).toBe(true);
+    // the dying gateway's own file log was saved from inside it before the recreate removed it
+    expect(logs.some((f) => /-openclaw-\d{4}-\d\d-\d\d\.log$/.test(f))).toBe(true);
     const out = join(dir, 'with-watch');
     expect(runCli(['collect', '--project', PROJECT, '--out', out, '--watch-dir', wdir, '--fingerprint-key', 'k-test', '--since', '1h', '-q']).code).toBe(0);
     expect(runCli(['verify', out]).code).toBe(0);
@@ -348,7 +361,10 @@ d('collect on a real engine', () => {
     runCli(['analyze', out, '--out', case_, '--fingerprint-key', 'k-test', '-q']);
     const lost = sqlRows(join(case_, 'case.duckdb'), `SELECT statement FROM findings WHERE statement LIKE '%are lost%'`);
     // the generation that died while the watch ran is no longer a gap (the first one died before it started)
-    expect(lost.length).toBeLessThanOrEqual(1);
+    expect(lost.length).toBe(1);
+    const saved = logs.map((f) => /-([0-9a-f]{12})\.log$/.exec(f)?.[1]).filter(Boolean) as string[];
+    expect(saved.length).toBeGreaterThan(0);
+    for (const id of saved) expect(lost[0].statement).not.toContain(id);
     const rej = sqlRows(join(case_, 'case.duckdb'), 'SELECT count(*)::INTEGER AS n FROM rejects');
     expect(rej[0].n).toBe(0);
   }, 120_000);
