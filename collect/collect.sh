@@ -1,6 +1,7 @@
 #!/bin/sh
 # clawtrail @VERSION@ evidence collector (POSIX sh; needs only: docker, sha256sum, sed, grep, find, tr, date, hostname)
 # usage: sh collect.sh PROJECT OUT_DIR [SINCE]        e.g. sh collect.sh openclaw bundle 48h
+# (also uses tar, cut and gzip, present on any host that runs docker)
 # Plain sh cannot compute clawtrail's keyed fingerprints, so the values of secret-named variables and keys (TOKEN,
 # PASSWORD, SECRET, API_KEY, COOKIE, FINGERPRINT_KEY), --token arguments and Authorization header values are withheld
 # (clawtrail-withheld) and MANIFEST.json says so; token= values in URLs and logs are redacted. The git history of the
@@ -76,6 +77,21 @@ for id in $IDS; do
   MERGE=1
   run "logs/$name-$short.log" docker logs -t --since "$SINCE" "$id"
   MERGE=0
+done
+# the gateway's own file log lives inside OpenClaw containers (/tmp/openclaw) and dies with them: docker cp, regular
+# files of that name only (a symlink planted there is never followed)
+for id in $IDS; do
+  what=$(docker inspect --format '{{.Config.Image}} {{index .Config.Labels "com.docker.compose.service"}}' "$id")
+  case "$what" in *openclaw*|*gateway*) ;; *) continue ;; esac
+  rm -rf "$OUT/.cp" && mkdir -p "$OUT/.cp/x"
+  if docker cp "$id:/tmp/openclaw" - > "$OUT/.cp/cp.tar" 2> "$OUT/.cp/err" && tar -xf "$OUT/.cp/cp.tar" -C "$OUT/.cp/x" --no-same-owner 2>/dev/null; then
+    for f in "$OUT/.cp/x/openclaw/"openclaw-*.log; do
+      [ -f "$f" ] && [ ! -h "$f" ] && run "gateway-files/$id/$(basename "$f")" cat "$f"
+    done
+  else
+    note "docker cp $id:/tmp/openclaw" "no file log taken: $(head -c 300 "$OUT/.cp/err")"
+  fi
+  rm -rf "$OUT/.cp"
 done
 UNTIL=$(now)
 run docker/events.jsonl docker events --since "$SINCE" --until "$UNTIL" --format '{{json .}}' --filter "label=com.docker.compose.project=$PROJECT"

@@ -297,6 +297,8 @@ d('collect on a real engine', () => {
     expect(existsSync(join(out, 'proxy', `${PROJECT}_proxy_1`, 'etc', 'nginx', 'certs', 'server.key'))).toBe(false);
     expect(readFileSync(join(out, 'proxy', `${PROJECT}_proxy_1`, 'var', 'log', 'nginx', 'access.log'), 'utf8')).toContain('token=[REDACTED]');
     expect(readFileSync(join(out, 'state', 'openclaw.json'), 'utf8')).toContain('"token":"clawtrail-withheld"');
+    const gwId = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' }).trim();
+    expect(readdirSync(join(out, 'gateway-files', gwId))).toEqual([`openclaw-${new Date().toISOString().slice(0, 10)}.log`]);
     expect(manifest.files.find((f: { command: string }) => f.command.startsWith('git history of')).stderr).toMatch(/^left out/);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     const case_ = tempDir();
