@@ -11,6 +11,8 @@ import { isRemoteEngine } from '../collect/project.js';
 import { sinceCutoff } from '../collect/docker.js';
 import { Fingerprinter } from '../lib/secrets.js';
 import { scrubYaml } from '../collect/scrub.js';
+import { scrubbedHistoryBundle } from '../collect/git-history.js';
+import { execFileSync } from 'node:child_process';
 
 describe('docker logs merge', () => {
   it('orders by the daemon stamp even where docker trimmed trailing zeros of the fraction', () => {
@@ -137,5 +139,39 @@ describe('watch disk bound', () => {
     // a bound below today's own size: every earlier day goes, today stays
     expect(prune(out, 1_000_000, 100, () => {}, '2026-05-03')).toBe(700_000);
     expect([...readdirSync(join(out, 'events')), ...readdirSync(join(out, 'inspect'))]).toEqual(['events-2026-05-03.jsonl', '2026-05-03T080000000Z-def-start.json']);
+  });
+});
+
+describe('the scrubbed git history', () => {
+  const git = (cwd: string, args: string[], input?: string) => execFileSync('git', ['-c', 'user.name=Ops', '-c', 'user.email=ops@example.test', ...args], { cwd, encoding: 'utf8', input, maxBuffer: 1 << 26 });
+  it('rewrites every revision and message through the secret rules; binaries, tags and the history\'s shape stay; huge blobs are left out', async () => {
+    const T1 = 'c0ffee'.repeat(8);
+    const T2 = 'beef'.repeat(16);
+    const repo = tempDir();
+    git(repo, ['init', '-q']);
+    writeTree({ '.env': `OPENCLAW_GATEWAY_TOKEN=${T1}\nTZ=UTC\n`, 'openclaw.json': `{"gateway":{"auth":{"mode":"token","token":"${T1}"}}}\n`, 'logo.bin': Buffer.from([0, 1, 2, 3, 0, 255]) }, repo);
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', `first, dashboard at http://gw/?token=${T1}`]);
+    writeTree({ '.env': `OPENCLAW_GATEWAY_TOKEN=${T2}\nTZ=UTC\n`, 'big.dat': Buffer.alloc(17 * 1024 * 1024, 97) }, repo);
+    git(repo, ['add', '.']);
+    git(repo, ['commit', '-q', '-m', 'rotate']);
+    git(repo, ['tag', '-a', 'v1', '-m', `release token=${T2}`]);
+    const out = tempDir();
+    const r = await scrubbedHistoryBundle(repo, join(out, 'h.bundle'), join(out, 'map.txt'), Fingerprinter.fromOption('k'));
+    expect(r).toEqual({ commits: 2, leftOut: 1 });
+    const clone = join(tempDir(), 'c');
+    execFileSync('git', ['clone', '-q', join(out, 'h.bundle'), clone]);
+    const all = git(clone, ['log', '-p', '--all', '--format=%H %an %ad %s%n%b']) + git(clone, ['cat-file', '-p', 'v1']);
+    for (const t of [T1, T2]) expect(all.includes(t)).toBe(false);
+    expect(all).toContain('dashboard at http://gw/?token=[REDACTED]');
+    expect(all).toContain('release token=[REDACTED]');
+    expect(all).toMatch(/"token":"clawtrail-fp:hmac:[0-9a-f]{24}:hex48"/);
+    expect(git(clone, ['show', 'HEAD:big.dat'])).toMatch(/^clawtrail: a file of 17825792 bytes was left out/);
+    // an unchanged binary keeps its blob id; authors and dates stay
+    expect(git(clone, ['rev-parse', 'HEAD:logo.bin'])).toBe(git(repo, ['rev-parse', 'HEAD:logo.bin']));
+    expect(git(clone, ['log', '--format=%an %ad'])).toBe(git(repo, ['log', '--format=%an %ad']));
+    const map = readFileSync(join(out, 'map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    expect(map.map((m) => m[0]).sort()).toEqual(git(repo, ['rev-list', '--all']).trim().split('\n').sort());
+    expect(map.map((m) => m[1]).sort()).toEqual(git(clone, ['rev-list', '--all']).trim().split('\n').sort());
   });
 });
