@@ -95,16 +95,22 @@ export async function watch(o: WatchOptions): Promise<void> {
     writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), text);
     grew(Buffer.byteLength(text));
   };
+  // a container that dies again the same day (a restart in place, a crash loop) has its saved logs replaced by the
+  // newer, longer copy: the size count takes the difference
+  const sizeOf = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
   const saveLogs = async (id: string, name: string, attrs: Record<string, string>): Promise<void> => {
     const prefix = `${day(Date.now())}-${name}-${id.slice(0, 12)}`;
     const dest = join(o.out, 'logs', `${prefix}.log`);
+    const before = sizeOf(dest);
     const r = await saveDockerLogs(dockerArgs(o.host, ['logs', '-t', id]), dest);
-    if (r.code === 0) grew(statSync(dest).size);
+    if (r.code === 0) grew(sizeOf(dest) - before);
     else o.say(`watch: could not save the logs of ${name}: ${r.stderr.split('\n')[0]}`);
     // an OpenClaw container's own file log lives inside it: the recreate would take it along
     if (!isOpenclawContainer({ Name: name, Config: { Image: attrs.image, Labels: attrs } })) return;
-    const f = await saveGatewayFileLogs(dockerArgs(o.host, []), id, join(o.out, 'logs'), { rename: (file) => `${prefix}-${file}` });
-    for (const file of f.files) grew(statSync(join(o.out, 'logs', file)).size);
+    const logsDir = join(o.out, 'logs');
+    const earlier = new Map(readdirSync(logsDir).filter((f) => f.startsWith(`${prefix}-openclaw-`)).map((f) => [f, sizeOf(join(logsDir, f))]));
+    const f = await saveGatewayFileLogs(dockerArgs(o.host, []), id, logsDir, { rename: (file) => `${prefix}-${file}` });
+    for (const file of f.files) grew(sizeOf(join(logsDir, file)) - (earlier.get(file) ?? 0));
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
