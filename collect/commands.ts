@@ -75,6 +75,10 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
       }
       process.stdout.write(`bundle written to ${where}: ${r.entries.filter((e) => e.path).length} file(s), MANIFEST.json\n`);
       for (const f of r.failures) process.stdout.write(`not collected: ${safeText(f.command)} (exit ${f.exit_code}): ${safeText(f.stderr.split('\n')[0] ?? '')}\n`);
+      // what was left out on purpose (rotated files before --since, a remote engine's files, no file log): said once each
+      const notes = r.entries.filter((e) => e.path === null && e.exit_code === 0);
+      for (const f of notes.slice(0, 10)) process.stdout.write(`left out: ${safeText(f.command)}: ${safeText(f.stderr.split('\n')[0] ?? '')}\n`);
+      if (notes.length > 10) process.stdout.write(`left out: ${notes.length - 10} more (see MANIFEST.json)\n`);
       process.exitCode = r.failures.length ? EXIT.partial : EXIT.ok;
     });
 

@@ -117,9 +117,11 @@ afterAll(() => {
 
 d('collect on a real engine', () => {
   const bundle = () => join(dir, 'bundle');
+  let firstRun = { code: -1, stdout: '', stderr: '' };
 
   it('writes a bundle with a manifest, every container generation, and no token in clear', () => {
     const r = runCli(['collect', '--project', PROJECT, '--out', bundle(), '--fingerprint-key', 'k-test', '--since', '1h']);
+    firstRun = r;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(bundle(), 'MANIFEST.json'), 'utf8'));
     expect(manifest.project).toBe(PROJECT);
@@ -157,6 +159,7 @@ d('collect on a real engine', () => {
     const proxyId = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_proxy_1`], { encoding: 'utf8' }).trim();
     expect(existsSync(join(b, 'containers', proxyId, `${proxyId}-json.log.1`))).toBe(true);
     expect(manifest.files.find((f: { command: string }) => f.command.startsWith('skip ') && f.command.endsWith('access.log.1')).stderr).toMatch(/before --since 1h/);
+    expect(firstRun.stdout).toMatch(/^left out: skip .*access\.log\.1: last written .* before --since 1h$/m);
     // the history: both commits, rewritten; every revision of .env holds a marker, none a token
     const map = readFileSync(join(b, 'git', 'commit-map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
     expect(map.length).toBe(2);
