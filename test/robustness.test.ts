@@ -213,6 +213,21 @@ describe('the bundle folder', () => {
     const { result } = await run({ 'access.log': ACCESS(1) + '\n' }, {}, (dir) => mkfifoSync(join(dir, 'pipe')));
     expect(result.problems).toContainEqual(expect.objectContaining({ reason: 'not a regular file' }));
   });
+  it('31a. what collect writes beside the evidence, damaged: a bad commit-map line, a broken resolved config and daemon.json are rejected with their line; compose ps is kept as it is', async () => {
+    const sha = (c: string) => c.repeat(40);
+    const { src, rejects, store } = await run({
+      'git/commit-map.txt': `${sha('a')} ${sha('b')}\nnot a map line; rm -rf /\n${sha('c')} ${sha('d')}\n`,
+      'compose/resolved-config.yaml': 'services:\n  gw: [unclosed\n',
+      'compose/compose-ps.txt': 'Name   Command   State\n\x1b[31mgw   sh   Up\x1b[0m\n',
+      'docker/daemon.json': '{"log-driver": "json-file", "log-opts": {',
+    });
+    expect(src('commit-map.txt')).toMatchObject({ parsed: 2, rejected: 1 });
+    expect(rejects.find((r) => r.path.endsWith('commit-map.txt'))).toMatchObject({ line: 2 });
+    expect((await store.all<{ original_sha: string }>('SELECT original_sha FROM commit_map ORDER BY 1')).map((r) => r.original_sha)).toEqual([sha('a'), sha('c')]);
+    expect(src('resolved-config.yaml').rejected).toBeGreaterThan(0);
+    expect(src('daemon.json').rejected).toBeGreaterThan(0);
+    expect(src('compose-ps.txt')).toMatchObject({ rejected: 0, format: 'compose-ps' });
+  });
   it('31. an unreadable path is reported with the reason, and the rest is read', async () => {
     const { store, result } = await ingestCase([join(tempDir(), 'does-not-exist'), writeTree({ 'access.log': ACCESS(1) + '\n' })]);
     expect(result.problems[0].reason).toBe('no such file or folder');
