@@ -1,16 +1,20 @@
 // `clawtrail collect --watch`: a rolling capture that keeps the history the next incident will need — docker events
 // streamed to daily files, an inspect snapshot of a project container on each start and die and every N minutes,
-// and a container's logs saved when it dies (before a recreate destroys them with the container). Reconnects when the
+// and a container's logs (docker logs, and the gateway's file log from inside it) and OpenClaw state files saved when
+// it dies (before a recreate destroys them with the container, or drops its state volume). Reconnects when the
 // daemon restarts and resumes after the last event it kept (no duplicates); bounded disk (oldest days pruned first).
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Fingerprinter } from '../lib/secrets.js';
 import { dockerArgs } from './docker.js';
 import { saveDockerLogs, saveGatewayFileLogs } from './logs.js';
-import { isOpenclawContainer } from './engine-evidence.js';
-import { redactLine, scrubInspect } from './scrub.js';
+import { isOpenclawContainer, type InspectedContainer } from './engine-evidence.js';
+import { whyUnreadable } from './bundle-writer.js';
+import { stateFileSources } from './host-files.js';
+import { isRemoteEngine } from './project.js';
+import { redactLine, scrubInspect, scrubJsonSecrets } from './scrub.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
 
@@ -56,10 +60,11 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-const SUBDIRS = ['events', 'inspect', 'logs'];
+// state/ holds a folder per dying container: its OpenClaw state files (pairing!) before a dropped volume loses them
+const SUBDIRS = ['events', 'inspect', 'logs', 'state'];
 
-/** Removes the oldest day's files (events, inspect snapshots, saved logs) while the capture is over maxBytes; today's
- *  are never removed. Returns the bytes it freed. */
+/** Removes the oldest day's files (events, inspect snapshots, saved logs, saved state folders) while the capture is
+ *  over maxBytes; today's are never removed. Returns the bytes it freed. */
 export function prune(out: string, used: number, maxBytes: number, say: (m: string) => void, today = new Date().toISOString().slice(0, 10)): number {
   const filesOf = (sub: string): string[] => (existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []);
   const days = [...new Set(SUBDIRS.flatMap(filesOf).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter((d): d is string => !!d && d < today))].sort();
@@ -69,8 +74,9 @@ export function prune(out: string, used: number, maxBytes: number, say: (m: stri
     say(`watch: pruning ${day}`);
     for (const sub of SUBDIRS) {
       for (const f of filesOf(sub).filter((x) => x.includes(day))) {
-        freed += statSync(join(out, sub, f)).size;
-        rmSync(join(out, sub, f), { force: true });
+        const p = join(out, sub, f);
+        freed += statSync(p).isDirectory() ? dirBytes(p) : statSync(p).size;
+        rmSync(p, { recursive: true, force: true });
       }
     }
   }
@@ -88,12 +94,28 @@ export async function watch(o: WatchOptions): Promise<void> {
     used += bytes;
     if (used > o.maxBytes) used -= prune(o.out, used, o.maxBytes, o.say);
   };
+  const local = !isRemoteEngine(o.host ?? process.env.DOCKER_HOST);
+  /** The container's OpenClaw state files (config, pairing), fingerprinted, into state/<day>-<name>-<id12>/. */
+  const saveState = (c: InspectedContainer): void => {
+    const folder = `${day(Date.now())}-${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}`;
+    for (const f of stateFileSources(c)) {
+      if (whyUnreadable(f.source)) continue;
+      const text = scrubJsonSecrets(readFileSync(f.source, 'utf8'), fpr);
+      const dest = join(o.out, 'state', folder, f.rel);
+      mkdirSync(dirname(dest), { recursive: true });
+      const before = existsSync(dest) ? statSync(dest).size : 0;
+      writeFileSync(dest, text);
+      grew(Buffer.byteLength(text) - before);
+    }
+  };
   const snapshot = (id: string, why: string): void => {
     const r = spawnSync('docker', dockerArgs(o.host, ['inspect', id]), { encoding: 'utf8' });
     if (r.status !== 0) return;
     const text = scrubInspect(r.stdout, fpr);
     writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), text);
     grew(Buffer.byteLength(text));
+    // at a death, the state on this host's disk as that container saw it: a recreate may drop its volume next
+    if (why === 'die' && local) for (const c of JSON.parse(r.stdout) as InspectedContainer[]) saveState(c);
   };
   // a container that dies again the same day (a restart in place, a crash loop) has its saved logs replaced by the
   // newer, longer copy: the size count takes the difference
@@ -173,17 +195,19 @@ export async function watch(o: WatchOptions): Promise<void> {
   }
 }
 
-/** What a watch kept, merged into a bundle folder. */
+/** What a watch kept, merged into a bundle folder (the saved state folders with their insides). */
 export function mergeWatch(watchDir: string, bundle: string): string[] {
   const copied: string[] = [];
-  for (const sub of SUBDIRS) {
-    const from = join(watchDir, sub);
-    if (!existsSync(from)) continue;
-    mkdirSync(join(bundle, 'watch', sub), { recursive: true });
-    for (const f of readdirSync(from)) {
-      copyFileSync(join(from, f), join(bundle, 'watch', sub, f));
-      copied.push(`watch/${sub}/${f}`);
+  const copy = (rel: string): void => {
+    const from = join(watchDir, rel);
+    if (statSync(from).isDirectory()) {
+      for (const e of readdirSync(from)) copy(join(rel, e));
+      return;
     }
-  }
+    mkdirSync(dirname(join(bundle, 'watch', rel)), { recursive: true });
+    copyFileSync(from, join(bundle, 'watch', rel));
+    copied.push(`watch/${rel}`);
+  };
+  for (const sub of SUBDIRS) if (existsSync(join(watchDir, sub))) copy(sub);
   return copied;
 }

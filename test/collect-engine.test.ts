@@ -356,6 +356,10 @@ d('collect on a real engine', () => {
     const logs = readdirSync(join(wdir, 'logs'));
     expect(logs.length).toBeGreaterThan(0);
     expect(readdirSync(join(wdir, 'inspect')).some((f) => f.endsWith('-die.json'))).toBe(true);
+    // and its state files (pairing) as they were at its death, secrets fingerprinted
+    const states = readdirSync(join(wdir, 'state'));
+    expect(states.length).toBeGreaterThan(0);
+    expect(readFileSync(join(wdir, 'state', states[0], 'devices', 'paired.json'), 'utf8')).toMatch(/"token":"clawtrail-fp:hmac:/);
     // the dying gateway's own file log was saved from inside it before the recreate removed it
     expect(logs.some((f) => /-openclaw-\d{4}-\d\d-\d\d\.log$/.test(f))).toBe(true);
     const out = join(dir, 'with-watch');
@@ -370,6 +374,7 @@ d('collect on a real engine', () => {
     const saved = logs.map((f) => /-([0-9a-f]{12})\.log$/.exec(f)?.[1]).filter(Boolean) as string[];
     expect(saved.length).toBeGreaterThan(0);
     for (const id of saved) expect(lost[0].statement).not.toContain(id);
+    expect(sqlRows(join(case_, 'case.duckdb'), `SELECT count(*)::INTEGER AS n FROM devices d JOIN sources s USING (source_id) WHERE s.path LIKE '%/watch/state/%'`)[0].n).toBeGreaterThan(0);
     const rej = sqlRows(join(case_, 'case.duckdb'), 'SELECT count(*)::INTEGER AS n FROM rejects');
     expect(rej[0].n).toBe(0);
   }, 120_000);

@@ -122,10 +122,11 @@ describe('where collect looks', () => {
 });
 
 describe('watch disk bound', () => {
-  it('prunes whole days, oldest first, across events, snapshots and saved logs, and never today', () => {
+  it('prunes whole days, oldest first, across events, snapshots, saved logs and state folders, and never today', () => {
     const out = tempDir();
     const files: Record<string, number> = {
-      'events/events-2026-05-01.jsonl': 400_000, 'inspect/2026-05-01T100000000Z-abc-die.json': 100_000, 'logs/2026-05-01-gw-abc.log': 500_000,
+      'events/events-2026-05-01.jsonl': 400_000, 'inspect/2026-05-01T100000000Z-abc-die.json': 100_000, 'logs/2026-05-01-gw-abc.log': 400_000,
+      'state/2026-05-01-gw-abc/devices/paired.json': 100_000,
       'events/events-2026-05-02.jsonl': 400_000, 'logs/2026-05-02-gw-def.log': 300_000,
       'events/events-2026-05-03.jsonl': 200_000, 'inspect/2026-05-03T080000000Z-def-start.json': 100_000,
     };
@@ -136,6 +137,7 @@ describe('watch disk bound', () => {
     expect(prune(out, used, 1_200_000, (m) => said.push(m), '2026-05-03')).toBe(1_000_000);
     expect(said).toEqual(['watch: pruning 2026-05-01']);
     expect(readdirSync(join(out, 'logs'))).toEqual(['2026-05-02-gw-def.log']);
+    expect(readdirSync(join(out, 'state'))).toEqual([]); // a saved state folder goes whole
     // a bound below today's own size: every earlier day goes, today stays
     expect(prune(out, 1_000_000, 100, () => {}, '2026-05-03')).toBe(700_000);
     expect([...readdirSync(join(out, 'events')), ...readdirSync(join(out, 'inspect'))]).toEqual(['events-2026-05-03.jsonl', '2026-05-03T080000000Z-def-start.json']);
