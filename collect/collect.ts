@@ -2,7 +2,7 @@
 // (engine-evidence.ts: inspect, logs, the gateway's file logs, events, version, info) and what the host's disk holds where the labels and
 // mounts point (host-files.ts: compose files, compose ps/config, git history, state, proxy files) — with a
 // MANIFEST.json chain of custody (bundle-writer.ts). Secrets never leave the host in clear (scrub.ts).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Fingerprinter } from '../lib/secrets.js';
@@ -32,6 +32,8 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
   const ids = await projectContainers(project, o.host);
   if (ids.length === 0) throw new Error(`no container of compose project ${project} on this engine`);
   const out = resolve(o.out);
+  // a bundle is one collection: files left from another would sit outside its manifest
+  if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} exists and is not empty: give collect a new --out folder`);
   mkdirSync(out, { recursive: true });
   const w = new BundleWriter(out, o.progress ?? (() => {}), o.host);
   const cutoff = sinceCutoff(o.since);

@@ -7,10 +7,10 @@ import { collect } from './collect.js';
 import { watch } from './watch.js';
 import { verifyBundle } from './manifest.js';
 import { isBundleArchive, unpackArchive, writeArchive } from './archive.js';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fromRoot } from '../lib/paths.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export function registerCollectCommands(program: Command): void {
   program.command('collect')
@@ -65,6 +65,7 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
       }
       const key = givenKey ?? randomBytes(24).toString('base64url');
       if (!givenKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
+      if (o.archive && existsSync(`${resolve(o.out)}.tar.gz`)) throw new Error(`${resolve(o.out)}.tar.gz exists: give collect a new --out`);
       const progress = progressReporter(!!o.quiet);
       const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION, progress });
       if (progress) process.stderr.write('\r\x1b[K');

@@ -1,7 +1,7 @@
 // MANIFEST.json: the bundle's chain of custody — for every file its sha256, size, the command that produced it, its
 // exit code and stderr, start and end (UTC); commands that failed are listed too. `clawtrail verify` checks it.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface ManifestEntry {
@@ -27,7 +27,7 @@ export function writeManifest(dir: string, m: Manifest): void {
   writeFileSync(join(dir, 'MANIFEST.json'), JSON.stringify(m, null, 2) + '\n');
 }
 
-/** Every file of the manifest still has its size and sha256. */
+/** Every file of the manifest still has its size and sha256, and the bundle holds no file the manifest does not name. */
 export async function verifyBundle(dir: string): Promise<{ ok: boolean; problems: string[]; checked: number }> {
   const p = join(dir, 'MANIFEST.json');
   if (!existsSync(p)) return { ok: false, problems: [`no MANIFEST.json in ${dir}`], checked: 0 };
@@ -45,5 +45,15 @@ export async function verifyBundle(dir: string): Promise<{ ok: boolean; problems
     const got = await sha256File(fp);
     if (got.sha256 !== f.sha256 || got.size !== f.size) problems.push(`${f.path}: sha256 ${got.sha256.slice(0, 12)}… differs from the manifest's ${f.sha256.slice(0, 12)}…`);
   }
+  // a file the manifest does not name was added after the collection: outside the chain of custody
+  const named = new Set(m.files.map((f) => f.path).filter(Boolean));
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel))) {
+      const r = rel ? `${rel}/${e}` : e;
+      if (statSync(join(dir, r)).isDirectory()) walk(r);
+      else if (r !== 'MANIFEST.json' && !named.has(r)) problems.push(`${r}: not in the manifest (added after the collection?)`);
+    }
+  };
+  walk('');
   return { ok: problems.length === 0, problems, checked };
 }

@@ -3,7 +3,7 @@
 // recreates the container; then collect, verify (and a tampered byte), and analyze the bundle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
@@ -203,6 +203,17 @@ d('collect on a real engine', () => {
     expect(r.stdout).toContain('differs from the manifest');
     writeFileSync(log, original);
     expect(runCli(['verify', bundle()]).code).toBe(0);
+    // a file added after the collection is outside the chain of custody
+    writeFileSync(join(bundle(), 'logs-added-later.log'), 'x\n');
+    const added = runCli(['verify', bundle()]);
+    expect(added.code).toBe(1);
+    expect(added.stdout).toContain('logs-added-later.log: not in the manifest');
+    rmSync(join(bundle(), 'logs-added-later.log'));
+    expect(runCli(['verify', bundle()]).code).toBe(0);
+    // and a collection never lands on top of another one
+    const again = runCli(['collect', '--project', PROJECT, '--out', bundle(), '--fingerprint-key', 'k-test', '-q']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/exists and is not empty/);
   });
 
   it('analyze reads the bundle: both generations with their real ids, the recreate, fingerprints that agree with a direct ingest', () => {
