@@ -9,8 +9,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { redactLine } from './scrub.js';
 
-/** The daemon stamp of a `docker logs -t` line as a sortable key: RFC 3339 with the fraction padded to 9 digits
- *  (docker trims trailing zeros, so "….1Z" must sort before "….12Z"). null for a line without a stamp. */
+/** The daemon stamp of a `docker logs -t` line as a sortable key: RFC 3339 with the fraction padded to 9 digits (docker
+ *  writes 9, but a shorter fraction must still sort by value: "….1Z" before "….12Z"). null for a line without one. */
 export function stampKey(line: string): string | null {
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z /.exec(line);
   return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : null;
