@@ -1,11 +1,11 @@
 // What the Docker engine says about the project: inspect of every container, their logs (the json-file and its
 // rotated files when this host can read them, else `docker logs -t`), the project's events and the volume events that
 // name its containers, engine version and info.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
-import { dockerArgs } from './docker.js';
+import { docker, dockerArgs } from './docker.js';
 import { copyRedacted, GATEWAY_LOG_DIR, saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { scrubInspect } from './scrub.js';
 
@@ -21,8 +21,24 @@ export interface InspectedContainer {
 /** `docker inspect` of every container, secrets fingerprinted; the parsed documents for the steps that follow. */
 export async function collectInspect(w: BundleWriter, ids: string[], fpr: Fingerprinter): Promise<InspectedContainer[]> {
   const snap = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15) + 'Z';
-  const r = await w.docker(`docker/inspect-${snap}.json`, ['inspect', ...ids], (b) => scrubInspect(b.toString('utf8'), fpr));
-  return r.code === 0 ? (JSON.parse(r.stdout.toString('utf8')) as InspectedContainer[]) : [];
+  const rel = `docker/inspect-${snap}.json`;
+  const args = ['inspect', ...ids];
+  w.say(`docker ${args.join(' ')}`);
+  const r = await docker(args, w.host);
+  let found: InspectedContainer[] = [];
+  try {
+    found = JSON.parse(r.stdout.toString('utf8') || '[]') as InspectedContainer[];
+  } catch {
+    found = [];
+  }
+  // a container removed between ps and inspect (a recreate in progress) fails the command but not the others: the
+  // ones found are kept, and the manifest keeps the exit code and the message
+  if (found.length > 0) {
+    const started = r.started;
+    writeFileSync(w.path(rel), scrubInspect(r.stdout.toString('utf8'), fpr));
+    await w.added(rel, ['docker', ...dockerArgs(w.host, args)].join(' '), started, { exit_code: r.code, stderr: r.stderr });
+  } else w.failed(['docker', ...dockerArgs(w.host, args)].join(' '), r.stderr, r.code || 1, r.started);
+  return found;
 }
 
 /** The json-file's rotated files beside it (`-json.log.1`, `.2.gz`, …), oldest last as docker numbers them. */

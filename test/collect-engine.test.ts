@@ -9,6 +9,9 @@ import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
 import { CLI, runCli, tempDir } from './helpers.js';
 import { ensureImage } from './engine.js';
+import { BundleWriter } from '../collect/bundle-writer.js';
+import { collectInspect } from '../collect/engine-evidence.js';
+import { Fingerprinter } from '../lib/secrets.js';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
 const HAVE_ENGINE = engine.status === 0;
@@ -188,6 +191,18 @@ d('collect on a real engine', () => {
     } finally {
       spawnSync('docker', ['rm', '-f', other]);
     }
+  });
+
+  it('a container gone between ps and inspect (a recreate in progress) costs only itself', async () => {
+    const w = new BundleWriter(tempDir(), () => {});
+    const gw = execFileSync('docker', ['inspect', '--format', '{{.Id}}', `${PROJECT}_openclaw-gateway_1`], { encoding: 'utf8' }).trim();
+    const found = await collectInspect(w, [gw, 'f'.repeat(64)], Fingerprinter.fromOption('k'));
+    expect(found.map((c) => c.Id)).toEqual([gw]);
+    expect(w.entries).toHaveLength(1);
+    expect(w.entries[0]).toMatchObject({ exit_code: 1 });
+    expect(w.entries[0].path).toMatch(/^docker\/inspect-/);
+    expect(w.entries[0].stderr).toMatch(/No such object/);
+    expect(w.failures).toHaveLength(1);
   });
 
   it('verify passes, and fails after one byte of one file changes', () => {
