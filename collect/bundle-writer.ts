@@ -1,9 +1,10 @@
 // The bundle folder as collect fills it: every file written through here gets its manifest entry (sha256, size, the
 // command or copy that produced it, times); what could not be taken is recorded as a failure, what was left out on
 // purpose as a note. MANIFEST.json is written from these entries at the end.
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dockerArgs, docker, type Run } from './docker.js';
+import { copyRedacted } from './logs.js';
 import { sha256File, type ManifestEntry } from './manifest.js';
 
 const now = (): string => new Date().toISOString();
@@ -52,6 +53,33 @@ export class BundleWriter {
   /** The manifest entry of a file already written to `rel` (a copy, not a command). */
   async added(rel: string, command: string, started: string, extra: Partial<ManifestEntry> = {}): Promise<void> {
     this.entries.push({ path: rel, command, exit_code: 0, stderr: '', started, ended: now(), ...extra, ...(await sha256File(join(this.out, rel))) });
+  }
+
+  /** Copies a log into `rel`, streamed and redacted, and records it; a file that vanishes or fails mid-copy (a rotation,
+   *  a removed container) is recorded as not collected, and the partial copy removed. */
+  async copyLog(source: string, rel: string): Promise<void> {
+    const started = now();
+    this.say(`copy ${source}`);
+    try {
+      await copyRedacted(source, this.path(rel));
+    } catch (err) {
+      rmSync(join(this.out, rel), { force: true });
+      this.failed(`copy ${source}`, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 1, started);
+      return;
+    }
+    await this.added(rel, `copy ${source} (token= values redacted)`, started);
+  }
+
+  /** Copies a config file into `rel` through a scrubber and records it (a read that fails is recorded instead). */
+  async copyScrubbed(source: string, rel: string, scrub: (text: string) => string): Promise<void> {
+    let text: string;
+    try {
+      text = scrub(readFileSync(source, 'utf8'));
+    } catch (err) {
+      this.failed(`copy ${source}`, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return;
+    }
+    await this.write(rel, text, `copy ${source} (secret values fingerprinted)`);
   }
 
   /** Writes text to `rel` and records it. */

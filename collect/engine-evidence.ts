@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { docker, dockerArgs } from './docker.js';
-import { copyRedacted, GATEWAY_LOG_DIR, saveDockerLogs, saveGatewayFileLogs } from './logs.js';
+import { GATEWAY_LOG_DIR, saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { scrubInspect } from './scrub.js';
 
 /** The parts of `docker inspect` that collect follows. */
@@ -41,6 +41,15 @@ export async function collectInspect(w: BundleWriter, ids: string[], fpr: Finger
   return found;
 }
 
+/** A file's mtime, or null when it is gone (a rotation between listing and reading). */
+const mtimeOf = (path: string): number | null => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+};
+
 /** The json-file's rotated files beside it (`-json.log.1`, `.2.gz`, …), oldest last as docker numbers them. */
 function rotatedFiles(logPath: string): string[] {
   const out: string[] = [];
@@ -58,15 +67,12 @@ export async function collectLogs(w: BundleWriter, containers: InspectedContaine
   for (const c of containers) {
     if (o.localFiles && c.LogPath && whyUnreadable(c.LogPath) === null) {
       for (const f of [c.LogPath, ...rotatedFiles(c.LogPath)]) {
-        if (f !== c.LogPath && o.cutoff !== null && statSync(f).mtimeMs < o.cutoff) {
-          w.noted(`skip ${f}`, `last written ${statSync(f).mtime.toISOString()}, before --since ${o.since}`);
+        const mtime = f === c.LogPath ? null : mtimeOf(f);
+        if (mtime !== null && o.cutoff !== null && mtime < o.cutoff) {
+          w.noted(`skip ${f}`, `last written ${new Date(mtime).toISOString()}, before --since ${o.since}`);
           continue;
         }
-        const rel = `containers/${c.Id}/${basename(f)}`;
-        const started = new Date().toISOString();
-        w.say(`copy ${f}`);
-        await copyRedacted(f, w.path(rel));
-        await w.added(rel, `copy ${f} (token= values redacted)`, started);
+        await w.copyLog(f, `containers/${c.Id}/${basename(f)}`);
       }
       continue;
     }

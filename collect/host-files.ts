@@ -2,14 +2,13 @@
 // files and .env, what compose itself says (ps, the resolved config), the compose folder's git history (scrubbed),
 // OpenClaw's state files, the reverse proxy's configs and logs, the engine's daemon.json, and any --add path.
 // Every file passes through a scrubber on its way into the bundle.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Fingerprinter } from '../lib/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { composeCli, runCommand } from './docker.js';
 import type { InspectedContainer } from './engine-evidence.js';
 import { scrubbedHistoryBundle, workTreeOf } from './git-history.js';
-import { copyRedacted } from './logs.js';
 import { proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.js';
 import { scrubDotenv, scrubJsonSecrets, scrubProxyConfig, scrubYaml } from './scrub.js';
 
@@ -32,10 +31,9 @@ async function takeComposeFiles(w: BundleWriter, workdir: string | undefined, fi
       w.failed(`copy ${f}`, why === 'ENOENT' ? 'not found on this host' : why);
       continue;
     }
-    const text = readFileSync(f, 'utf8');
     // inside the compose folder: its path there (two files of one name stay apart); elsewhere: its name
     const rel = `compose/${workdir && f.startsWith(`${workdir}/`) ? relative(workdir, f) : basename(f)}`;
-    await w.write(rel, rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr), `copy ${f} (secret values fingerprinted)`);
+    await w.copyScrubbed(f, rel, (text) => (rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr)));
   }
 }
 
@@ -105,7 +103,7 @@ async function takeState(w: BundleWriter, containers: InspectedContainer[], fpr:
       const why = whyUnreadable(f.source);
       if (why === 'ENOENT') continue; // not every state file exists
       if (why) w.failed(`copy ${f.source}`, why);
-      else await w.write(`${groups.get(key)}/${f.rel}`, scrubJsonSecrets(readFileSync(f.source, 'utf8'), fpr), `copy ${f.source} (secret values fingerprinted)`);
+      else await w.copyScrubbed(f.source, `${groups.get(key)}/${f.rel}`, (text) => scrubJsonSecrets(text, fpr));
     }
   }
 }
@@ -124,14 +122,12 @@ async function takeProxyFile(w: BundleWriter, f: ProxyFile, rel: string, o: Host
     w.failed(`copy ${f.source}`, why);
     return;
   }
-  w.say(`copy ${f.source}`);
   if (f.kind === 'config') {
-    await w.write(rel, scrubProxyConfig(readFileSync(f.source, 'utf8'), f.source, o.fpr), `copy ${f.source} (secret values fingerprinted)`);
+    w.say(`copy ${f.source}`);
+    await w.copyScrubbed(f.source, rel, (text) => scrubProxyConfig(text, f.source, o.fpr));
     return;
   }
-  const started = new Date().toISOString();
-  await copyRedacted(f.source, w.path(rel));
-  await w.added(rel, `copy ${f.source} (token= values redacted)`, started);
+  await w.copyLog(f.source, rel);
 }
 
 /** The proxy's configs and logs, through the bind and volume mounts of the proxy containers. */
@@ -161,7 +157,7 @@ async function takeDaemonJson(w: BundleWriter, fpr: Fingerprinter): Promise<void
   const why = whyUnreadable(path);
   if (why === 'ENOENT') return;
   if (why) w.failed(`copy ${path}`, why);
-  else await w.write('docker/daemon.json', scrubJsonSecrets(readFileSync(path, 'utf8'), fpr), `copy ${path} (secret values fingerprinted)`);
+  else await w.copyScrubbed(path, 'docker/daemon.json', (text) => scrubJsonSecrets(text, fpr));
 }
 
 export async function collectHostFiles(w: BundleWriter, containers: InspectedContainer[], o: HostFileOptions): Promise<void> {
