@@ -100,7 +100,13 @@ export async function collectGatewayFileLogs(w: BundleWriter, containers: Inspec
     const command = `docker cp ${c.Id}:${GATEWAY_LOG_DIR} - (the gateway's file logs, token= values redacted)`;
     w.say(`docker cp ${name}:${GATEWAY_LOG_DIR}`);
     // under the container's id, as json-files are: ingest ties the file log's lines to that container
-    const r = await saveGatewayFileLogs(dockerArgs(w.host, []), c.Id, join(w.out, 'gateway-files', c.Id), { keep: (day) => day >= firstDay });
+    let r: Awaited<ReturnType<typeof saveGatewayFileLogs>>;
+    try {
+      r = await saveGatewayFileLogs(dockerArgs(w.host, []), c.Id, join(w.out, 'gateway-files', c.Id), { keep: (day) => day >= firstDay });
+    } catch (err) {
+      w.failed(command, `cannot copy: ${(err as Error).message}`, 1, started);
+      continue;
+    }
     if (r.code !== 0) w.noted(command, `no file log taken: ${r.stderr || `exit ${r.code}`}`);
     for (const f of r.files) await w.added(`gateway-files/${c.Id}/${f}`, command, started);
   }

@@ -100,7 +100,12 @@ export async function watch(o: WatchOptions): Promise<void> {
     const folder = `${day(Date.now())}-${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}`;
     for (const f of stateFileSources(c)) {
       if (whyUnreadable(f.source)) continue;
-      const text = scrubJsonSecrets(readFileSync(f.source, 'utf8'), fpr);
+      let text: string;
+      try {
+        text = scrubJsonSecrets(readFileSync(f.source, 'utf8'), fpr);
+      } catch {
+        continue; // gone between the check and the read: the next death's snapshot may have it
+      }
       const dest = join(o.out, 'state', folder, f.rel);
       mkdirSync(dirname(dest), { recursive: true });
       const before = existsSync(dest) ? statSync(dest).size : 0;
@@ -131,8 +136,12 @@ export async function watch(o: WatchOptions): Promise<void> {
     if (!isOpenclawContainer({ Name: name, Config: { Image: attrs.image, Labels: attrs } })) return;
     const logsDir = join(o.out, 'logs');
     const earlier = new Map(readdirSync(logsDir).filter((f) => f.startsWith(`${prefix}-openclaw-`)).map((f) => [f, sizeOf(join(logsDir, f))]));
-    const f = await saveGatewayFileLogs(dockerArgs(o.host, []), id, logsDir, { rename: (file) => `${prefix}-${file}` });
-    for (const file of f.files) grew(sizeOf(join(logsDir, file)) - (earlier.get(file) ?? 0));
+    try {
+      const f = await saveGatewayFileLogs(dockerArgs(o.host, []), id, logsDir, { rename: (file) => `${prefix}-${file}` });
+      for (const file of f.files) grew(sizeOf(join(logsDir, file)) - (earlier.get(file) ?? 0));
+    } catch (err) {
+      o.say(`watch: could not copy the file log of ${name}: ${(err as Error).message}`);
+    }
   };
   const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   let last = lastEventNano(join(o.out, 'events'));
@@ -179,8 +188,13 @@ export async function watch(o: WatchOptions): Promise<void> {
         grew(Buffer.byteLength(kept));
         const id = ev.Actor?.ID ?? '';
         const action = (ev.Action ?? '').split(':')[0];
-        if (id && ['start', 'die'].includes(action)) snapshot(id, action);
-        if (id && action === 'die') await saveLogs(id, attrs.name ?? id.slice(0, 12), attrs);
+        try {
+          if (id && ['start', 'die'].includes(action)) snapshot(id, action);
+          if (id && action === 'die') await saveLogs(id, attrs.name ?? id.slice(0, 12), attrs);
+        } catch (err) {
+          // one container's snapshot going wrong (a disk error, a vanished file) must not end the watch
+          o.say(`watch: ${action} of ${id.slice(0, 12)}: ${(err as Error).message}`);
+        }
       }
       if (stopTimer) clearTimeout(stopTimer);
       if (Date.now() < deadline) {
