@@ -381,6 +381,13 @@ SELECT coalesce(i.container_id, s.container_id) AS container_id,
 FROM ids i FULL OUTER JOIN snaps s ON i.container_id = s.container_id
 WHERE coalesce(i.service, s.service) IS NOT NULL;
 
+-- Container lifecycle events (kill, die, stop, start, restart, destroy) with `asked`: a death right after a kill or
+-- stop event was asked for (docker stop/restart, a compose recreate's SIGKILL after the grace period: exit 137) and is
+-- not a failure. The one definition the transitions below and the restart-flaps query count crash loops with.
+CREATE OR REPLACE VIEW container_lifecycle AS
+SELECT *, coalesce(lag(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) IN ('kill', 'stop'), false) AS asked
+FROM docker_events WHERE type = 'container' AND action IN ('kill', 'die', 'stop', 'start', 'restart', 'destroy');
+
 -- Transitions of each compose service between and within container generations, classified: `recreate` (a new
 -- container id took over: destroy + start, or the compose replace label), `restart in place` (die + start of the same
 -- id), `crash loop` (3+ non-zero deaths of one container within 10 minutes that nobody asked for: a death right
@@ -390,21 +397,17 @@ CREATE OR REPLACE VIEW container_transitions AS
 WITH gens AS (
   SELECT service, container_id, started, replace_of, lag(container_id) OVER (PARTITION BY service ORDER BY started) AS prev_id
   FROM container_generations
-), lifecycle AS (
-  -- a death someone asked for (docker stop/restart, a compose recreate: kill, then die) is not a failure
-  SELECT *, lag(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) IN ('kill', 'stop') AS asked
-  FROM docker_events WHERE type = 'container' AND action IN ('kill', 'die', 'stop', 'start', 'restart', 'destroy')
 ), deaths AS (
   SELECT *, lead(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) AS next_action,
-         count(*) FILTER (WHERE action = 'die' AND coalesce(exit_code, 0) <> 0 AND NOT coalesce(asked, false)) OVER (PARTITION BY actor_id ORDER BY ts
+         count(*) FILTER (WHERE action = 'die' AND coalesce(exit_code, 0) <> 0 AND NOT asked) OVER (PARTITION BY actor_id ORDER BY ts
            RANGE BETWEEN INTERVAL 10 MINUTE PRECEDING AND CURRENT ROW) AS recent_failures
-  FROM lifecycle
+  FROM container_lifecycle
 )
 SELECT service, started AS ts, 'recreate' AS transition, prev_id AS from_container, container_id AS to_container, NULL::INTEGER AS exit_code,
        CASE WHEN replace_of = prev_id THEN 'compose replace label' ELSE 'new container id for the service' END AS detail
 FROM gens WHERE prev_id IS NOT NULL AND prev_id <> container_id
 UNION ALL
-SELECT coalesce(service, name), ts, CASE WHEN recent_failures >= 3 AND NOT coalesce(asked, false) THEN 'crash loop' WHEN next_action IN ('start', 'restart') THEN 'restart in place' ELSE 'stopped' END,
+SELECT coalesce(service, name), ts, CASE WHEN recent_failures >= 3 AND NOT asked THEN 'crash loop' WHEN next_action IN ('start', 'restart') THEN 'restart in place' ELSE 'stopped' END,
        actor_id, CASE WHEN next_action IN ('start', 'restart') THEN actor_id END, exit_code, 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')
 FROM deaths WHERE action = 'die'
 UNION ALL

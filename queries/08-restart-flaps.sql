@@ -12,15 +12,11 @@
 --   flap_min_restarts: {default: 3, unit: restarts per day, description: restarts that make a flap}
 -- needs: [docker_events, containers]
 -- ---
-WITH lifecycle AS (
-  -- a death right after a kill or stop event was asked for (docker stop, a compose recreate's SIGKILL after the grace
-  -- period: exit 137): it is not part of a crash loop
-  SELECT *, coalesce(lag(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) IN ('kill', 'stop'), false) AS asked
-  FROM docker_events WHERE action IN ('kill', 'stop', 'start', 'die')
-), dies AS (
+WITH dies AS (
+  -- deaths nobody asked for (container_lifecycle: not right after a kill or stop event)
   SELECT *, count(*) FILTER (WHERE exit_code <> 0) OVER (PARTITION BY actor_id ORDER BY ts
               RANGE BETWEEN to_minutes(CAST($loop_window_minutes AS BIGINT)) PRECEDING AND CURRENT ROW) AS recent_nonzero
-  FROM lifecycle WHERE action = 'die' AND NOT asked
+  FROM container_lifecycle WHERE action = 'die' AND NOT asked
 ), loops AS (
   SELECT actor_id, any_value(coalesce(service, name)) AS who, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS deaths,
          list(DISTINCT exit_code) AS codes, list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || exit_code} ORDER BY ts)[1:6] AS ev
