@@ -9,7 +9,7 @@ import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { composeCli, runCommand } from './docker.js';
 import type { InspectedContainer } from './engine-evidence.js';
 import { scrubbedHistoryBundle, workTreeOf } from './git-history.js';
-import { proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.js';
+import { neverTaken, proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.js';
 import { scrubDotenv, scrubJsonSecrets, scrubProxyConfig, scrubYaml } from './scrub.js';
 
 export interface HostFileOptions { project: string; since: string; cutoff: number | null; add: string[]; fpr: Fingerprinter }
@@ -143,7 +143,7 @@ export async function collectAddedPaths(w: BundleWriter, o: HostFileOptions): Pr
     const abs = resolve(path);
     const files = proxyFilesUnder(abs, abs);
     // a file named explicitly is taken even when its name is not a known config or log (as a log: redacted lines)
-    if (files.length === 0 && existsSync(abs) && statSync(abs).isFile() && !/\.(key|pem|crt|p12|pfx)$/i.test(abs)) {
+    if (files.length === 0 && existsSync(abs) && statSync(abs).isFile() && !neverTaken(abs)) {
       files.push({ source: abs, inContainer: abs, kind: 'log', mtimeMs: Date.now(), size: statSync(abs).size });
     }
     if (files.length === 0) w.failed(`copy ${abs}`, existsSync(abs) ? 'no proxy config or log file there' : 'not found on this host');

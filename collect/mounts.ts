@@ -17,10 +17,13 @@ const NEVER = /\.(key|pem|crt|cer|p12|pfx|der|csr)$|^acme\.json$|^(htpasswd|\.ht
 const MAX_DEPTH = 4;
 const MAX_FILES = 500;
 
+/** A key, certificate or credential file by its name: never taken, whatever asks for it. */
+export const neverTaken = (name: string): boolean => NEVER.test(basename(name).toLowerCase());
+
 /** What a file is by its name: a proxy config, a (possibly rotated or gzipped) log, or neither. */
 export function proxyFileKind(name: string): ProxyFileKind | null {
   const n = name.toLowerCase();
-  if (NEVER.test(n)) return null;
+  if (neverTaken(n)) return null;
   if (/\.log(\.\d+)?(\.gz)?$|^(access|error)(\.log)?(\.\d+)?(\.gz)?$|\.(access|error)\.log/.test(n)) return 'log';
   if (/\.conf$|^caddyfile$|\.caddyfile$|^caddy\.json$|^(traefik|dynamic)[\w.-]*\.(ya?ml|toml)$|^haproxy\.cfg$|^envoy[\w.-]*\.(ya?ml|json)$/.test(n)) return 'config';
   return null;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { mergeByStamp, stampKey } from '../collect/logs.js';
 import { lastEventNano, prune } from '../collect/watch.js';
 import { ingestCase, tempDir, writeTree } from './helpers.js';
-import { stateFileSources } from '../collect/host-files.js';
+import { collectAddedPaths, stateFileSources } from '../collect/host-files.js';
+import { BundleWriter } from '../collect/bundle-writer.js';
 import { isRemoteEngine } from '../collect/project.js';
 import { sinceCutoff } from '../collect/docker.js';
 import { Fingerprinter } from '../lib/secrets.js';
@@ -175,5 +176,16 @@ describe('the scrubbed git history', () => {
     const map = readFileSync(join(out, 'map.txt'), 'utf8').trim().split('\n').map((l) => l.split(' '));
     expect(map.map((m) => m[0]).sort()).toEqual(git(repo, ['rev-list', '--all']).trim().split('\n').sort());
     expect(map.map((m) => m[1]).sort()).toEqual(git(clone, ['rev-list', '--all']).trim().split('\n').sort());
+  });
+});
+
+describe('--add', () => {
+  it('takes a named log even with an unknown name, and never a key, certificate or credential file', async () => {
+    const host = writeTree({ 'gw.out': 'GET /?token=abcdef0123456789abcdef HTTP/1.1\n', '.htpasswd': 'ops:$apr1$x$y\n', 'edge.cer': 'cert\n', 'acme.json': '{}\n' });
+    const w = new BundleWriter(tempDir(), () => {});
+    await collectAddedPaths(w, { project: 'p', since: '48h', cutoff: null, add: ['gw.out', '.htpasswd', 'edge.cer', 'acme.json'].map((f) => join(host, f)), fpr: Fingerprinter.fromOption('k') });
+    expect(w.entries.filter((e) => e.path).map((e) => e.path)).toEqual([`host${join(host, 'gw.out')}`]);
+    expect(readFileSync(join(w.out, `host${join(host, 'gw.out')}`), 'utf8')).toContain('token=[REDACTED]');
+    expect(w.failures.map((e) => e.command)).toEqual(['.htpasswd', 'edge.cer', 'acme.json'].map((f) => `copy ${join(host, f)}`));
   });
 });
