@@ -44,10 +44,15 @@ export class BundleWriter {
     return r;
   }
 
+  /** `docker ARGS` as the manifest records it (with --host when one was given). */
+  commandLine(args: string[]): string {
+    return ['docker', ...dockerArgs(this.host, args)].join(' ');
+  }
+
   /** Runs `docker ARGS` and keeps its output as `rel`. */
   async docker(rel: string, args: string[], transform?: (b: Buffer) => string | Buffer): Promise<Run> {
     this.say(`docker ${args.join(' ')}`);
-    return this.keep(rel, ['docker', ...dockerArgs(this.host, args)].join(' '), await docker(args, this.host), transform);
+    return this.keep(rel, this.commandLine(args), await docker(args, this.host), transform);
   }
 
   /** The manifest entry of a file already written to `rel` (a copy, not a command). */

@@ -36,8 +36,8 @@ export async function collectInspect(w: BundleWriter, ids: string[], fpr: Finger
   if (found.length > 0) {
     const started = r.started;
     writeFileSync(w.path(rel), scrubInspect(r.stdout.toString('utf8'), fpr));
-    await w.added(rel, ['docker', ...dockerArgs(w.host, args)].join(' '), started, { exit_code: r.code, stderr: r.stderr });
-  } else w.failed(['docker', ...dockerArgs(w.host, args)].join(' '), r.stderr, r.code || 1, r.started);
+    await w.added(rel, w.commandLine(args), started, { exit_code: r.code, stderr: r.stderr });
+  } else w.failed(w.commandLine(args), r.stderr, r.code || 1, r.started);
   return found;
 }
 
@@ -77,10 +77,10 @@ export async function collectLogs(w: BundleWriter, containers: InspectedContaine
       continue;
     }
     const rel = `logs/${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}.log`; // the id: ingest ties the lines to it
-    const argv = dockerArgs(w.host, ['logs', '-t', '--since', o.since, c.Id]);
-    w.say(`docker ${argv.join(' ')}`);
-    const r = await saveDockerLogs(argv, w.path(rel));
-    const command = ['docker', ...argv].join(' ') + ' (stdout and stderr merged by stamp, token= values redacted)';
+    const args = ['logs', '-t', '--since', o.since, c.Id];
+    w.say(`docker ${args.join(' ')}`);
+    const r = await saveDockerLogs(dockerArgs(w.host, args), w.path(rel));
+    const command = `${w.commandLine(args)} (stdout and stderr merged by stamp, token= values redacted)`;
     if (r.code === 0) await w.added(rel, command, r.started);
     else w.failed(command, r.stderr, r.code, r.started);
   }

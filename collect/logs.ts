@@ -81,6 +81,21 @@ function head(path: string, max: number): string {
   }
 }
 
+/** Runs the docker CLI with its stdout and stderr written straight to two files (no output held in memory); resolves
+ *  with its exit code (127 when it cannot be run). */
+function dockerToFiles(argv: string[], stdoutPath: string, stderrPath: string): Promise<number> {
+  const fo = openSync(stdoutPath, 'w');
+  const fe = openSync(stderrPath, 'w');
+  return new Promise<number>((res) => {
+    const p = spawn('docker', argv, { stdio: ['ignore', fo, fe] });
+    p.on('error', () => res(127));
+    p.on('close', (c) => res(c ?? 1));
+  }).finally(() => {
+    closeSync(fo);
+    closeSync(fe);
+  });
+}
+
 export interface LogsRun { code: number; stderr: string; started: string; ended: string }
 
 /** Runs `docker [--host H] logs -t [extra] ID` into dest (stdout and stderr interleaved by stamp, redacted). On a
@@ -89,16 +104,8 @@ export async function saveDockerLogs(dockerArgv: string[], dest: string): Promis
   const started = new Date().toISOString();
   const out = `${dest}.stdout.part`;
   const err = `${dest}.stderr.part`;
-  const fo = openSync(out, 'w');
-  const fe = openSync(err, 'w');
   try {
-    const code = await new Promise<number>((res) => {
-      const p = spawn('docker', dockerArgv, { stdio: ['ignore', fo, fe] });
-      p.on('error', () => res(127));
-      p.on('close', (c) => res(c ?? 1));
-    });
-    closeSync(fo);
-    closeSync(fe);
+    const code = await dockerToFiles(dockerArgv, out, err);
     if (code !== 0) return { code, stderr: head(err, 4000) || (code === 127 ? 'the docker CLI could not be run' : ''), started, ended: new Date().toISOString() };
     await mergeByStamp(out, err, dest);
     return { code, stderr: '', started, ended: new Date().toISOString() };
@@ -119,15 +126,7 @@ export async function saveGatewayFileLogs(dockerPrefix: string[], id: string, de
   const tmp = mkdtempSync(join(tmpdir(), 'clawtrail-cp-'));
   try {
     const tar = join(tmp, 'cp.tar');
-    const fo = openSync(tar, 'w');
-    const fe = openSync(join(tmp, 'stderr'), 'w');
-    const code = await new Promise<number>((res) => {
-      const p = spawn('docker', [...dockerPrefix, 'cp', `${id}:${GATEWAY_LOG_DIR}`, '-'], { stdio: ['ignore', fo, fe] });
-      p.on('error', () => res(127));
-      p.on('close', (c) => res(c ?? 1));
-    });
-    closeSync(fo);
-    closeSync(fe);
+    const code = await dockerToFiles([...dockerPrefix, 'cp', `${id}:${GATEWAY_LOG_DIR}`, '-'], tar, join(tmp, 'stderr'));
     if (code !== 0) return { code, stderr: head(join(tmp, 'stderr'), 2000).trim(), files: [] };
     const unpacked = join(tmp, 'x');
     mkdirSync(unpacked);

@@ -13,7 +13,7 @@ import { saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { isOpenclawContainer, type InspectedContainer } from './engine-evidence.js';
 import { whyUnreadable } from './bundle-writer.js';
 import { stateFileSources } from './host-files.js';
-import { isRemoteEngine } from './project.js';
+import { isRemoteEngine, projectContainers } from './project.js';
 import { redactLine, scrubInspect, scrubJsonSecrets } from './scrub.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
@@ -143,7 +143,8 @@ export async function watch(o: WatchOptions): Promise<void> {
       o.say(`watch: could not copy the file log of ${name}: ${(err as Error).message}`);
     }
   };
-  const projectIds = (): string[] => spawnSync('docker', dockerArgs(o.host, ['ps', '-a', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${o.project}`]), { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  // the engine may be away (a restart): no containers this time, the next snapshot tries again
+  const projectIds = (): Promise<string[]> => projectContainers(o.project, o.host).catch(() => []);
   let last = lastEventNano(join(o.out, 'events'));
   let deadline = o.stopAfterMs ? Date.now() + o.stopAfterMs : Infinity;
   // SIGINT/SIGTERM end the watch between events: the event being handled is finished (its logs saved) first
@@ -151,10 +152,11 @@ export async function watch(o: WatchOptions): Promise<void> {
   const stop = (): void => { deadline = 0; current?.kill(); o.say('watch: stopping'); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const periodic = setInterval(() => { for (const id of projectIds()) snapshot(id, 'periodic'); }, o.intervalMinutes * 60_000);
+  const periodic = setInterval(() => void projectIds().then((ids) => ids.forEach((id) => snapshot(id, 'periodic')))
+    .catch((err: Error) => o.say(`watch: periodic snapshot: ${err.message}`)), o.intervalMinutes * 60_000);
   try {
-    for (const id of projectIds()) snapshot(id, 'start-of-watch');
-    const ours = new Set(projectIds()); // containers of the project, known and seen since
+    const ours = new Set(await projectIds()); // containers of the project, known and seen since
+    for (const id of ours) snapshot(id, 'start-of-watch');
     const ourVolumes = new Set<string>(); // volumes their mount events named
     while (Date.now() < deadline) {
       // resume after the last kept event; the daemon replays from its ring (and nothing after a restart)
