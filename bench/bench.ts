@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fromRoot } from '../lib/paths.js';
 import { generateScale } from '../samples/gen/scale.js';
-import { Store } from '../ingest/store.js';
+import { Store } from '../case/store.js';
 import { runAll } from '../queries/runner.js';
 import { buildReport } from '../reports/model.js';
-import { writeReports } from '../reports/commands.js';
+import { writeReports } from '../reports/write.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number): number => {

@@ -16,18 +16,23 @@ ENTRIES="$OUT/.entries"
 : > "$ENTRIES"
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 json() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr '\n\r\t' '   '; }
-# Every file passes through these rules (sed -E, one per line): env-style and YAML/JSON secret values, --token
-# arguments (flow and block sequences), Authorization headers, then token= in URLs.
+# Every file passes through these rules (sed -E, one per line): secret-named variables and keys (env, YAML, JSON),
+# --token arguments (flow and block sequences), Authorization headers, then token= in URLs.
 SCRUB="$OUT/.scrub.sed"
+# BEGIN GENERATED secret rules: case/secret-rules.ts (npm run gen:secret-rules); do not edit
 cat > "$SCRUB" <<'RULES'
-s/(^|[^A-Za-z0-9_])([A-Za-z0-9_]*(TOKEN|PASSWORD|SECRET|API_KEY|COOKIE|FINGERPRINT_KEY)[A-Za-z0-9_]*=)[^",[:space:]]*/\1\2clawtrail-withheld/g
-s/^([[:space:]]*-?[[:space:]]*"?[A-Za-z0-9_]*(TOKEN|PASSWORD|SECRET|API_KEY|COOKIE|FINGERPRINT_KEY|[Tt]oken|[Pp]assword|[Ss]ecret)[A-Za-z0-9_]*"?[[:space:]]*:[[:space:]]+)"?[^"$[:space:]][^[:space:]]*$/\1clawtrail-withheld/
-s/("[A-Za-z_]*([Tt]oken|[Pp]assword|[Ss]ecret|TOKEN)[A-Za-z_]*"[[:space:]]*:[[:space:]]*")[^"$][^"]*"/\1clawtrail-withheld"/g
-s/("--(token|password)",[[:space:]]*")[^"]*"/\1clawtrail-withheld"/g
+s/((^|[?#&;/[:space:]])(token|access_token|auth_token|gateway_token)=)[^&[:space:]"#;\\]+/\1[REDACTED]/gI
+s/((gateway token|token)[[:space:]]*[:=][[:space:]]*["']?)[A-Za-z0-9_.-]{16,}/\1[REDACTED]/gI
+s/(^|[^A-Za-z0-9_])([A-Za-z0-9_]*(TOKEN|PASSWORD|PASSWD|SECRET|API[_-]?KEY|COOKIE|SESSION[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|FINGERPRINT[_-]?KEY)[A-Za-z0-9_]*[[:space:]]*[=:][[:space:]]*["']?)[^[:space:]"',&\\$][^[:space:]"',&\\]*/\1\2clawtrail-withheld/g
+s/("[A-Za-z_]*(token|password|secret|privatekey|apikey)[A-Za-z_]*"[[:space:]]*:[[:space:]]*")[^"$\\][^"\\]*(")/\1clawtrail-withheld\3/gI
+s/^([[:space:]]*-?[[:space:]]*[A-Za-z0-9_]*(token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key|fingerprint[_-]?key)[A-Za-z0-9_]*[[:space:]]*:[[:space:]]+)[^"'$[:space:]][^[:space:]]*$/\1clawtrail-withheld/gI
+s/^([[:space:]]*-?[[:space:]]*[A-Za-z0-9_]*(token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key|fingerprint[_-]?key)[A-Za-z0-9_]*[[:space:]]*:[[:space:]]+(["']))[^"'$][^"']*(["'])[[:space:]]*$/\1clawtrail-withheld\4/gI
+s/(--(token|password)(=|[[:space:]]+|",[[:space:]]*"))[^[:space:]"\\]+/\1clawtrail-withheld/gI
 /^[[:space:]]*- "?--(token|password)"?[[:space:]]*$/{n;s/^([[:space:]]*- ).*$/\1clawtrail-withheld/;}
-s/((Proxy-)?Authorization"?[[:space:]]+"?(Bearer|Basic|Token)[[:space:]]+)[^[:space:]";]+/\1clawtrail-withheld/g
-s/([?#&;/ ](token|access_token|auth_token|gateway_token)=)[^&[:space:]"#;\\]*/\1[REDACTED]/g
+s/((proxy-)?authorization"?:?[[:space:]]+"?(bearer|basic|token)[[:space:]]+)[^[:space:]";\\]+/\1clawtrail-withheld/gI
+s/(bearer[[:space:]]+)[A-Za-z0-9._~+/=-]{8,}/\1clawtrail-withheld/gI
 RULES
+# END GENERATED secret rules
 FAILED=0
 MERGE=0
 POST=

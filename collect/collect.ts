@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { Fingerprinter } from '../lib/secrets.js';
+import { Fingerprinter } from '../case/secrets.js';
 import { BundleWriter } from './bundle-writer.js';
 import { sinceCutoff } from './docker.js';
 import { collectEngine, collectGatewayFileLogs, collectInspect, collectLogs } from './engine-evidence.js';

@@ -3,11 +3,12 @@
 // name its containers, engine version and info.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Fingerprinter } from '../lib/secrets.js';
+import type { Fingerprinter } from '../case/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { docker, dockerArgs } from './docker.js';
 import { GATEWAY_LOG_DIR, saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { scrubInspect } from './scrub.js';
+import { BUNDLE } from '../case/bundle-layout.js';
 
 /** The parts of `docker inspect` that collect follows. */
 export interface InspectedContainer {
@@ -21,7 +22,7 @@ export interface InspectedContainer {
 /** `docker inspect` of every container, secrets fingerprinted; the parsed documents for the steps that follow. */
 export async function collectInspect(w: BundleWriter, ids: string[], fpr: Fingerprinter): Promise<InspectedContainer[]> {
   const snap = new Date().toISOString().replace(/[:.]/g, '').slice(0, 15) + 'Z';
-  const rel = `docker/inspect-${snap}.json`;
+  const rel = BUNDLE.inspect(snap);
   const args = ['inspect', ...ids];
   w.say(`docker ${args.join(' ')}`);
   const r = await docker(args, w.host);
@@ -72,11 +73,11 @@ export async function collectLogs(w: BundleWriter, containers: InspectedContaine
           w.noted(`skip ${f}`, `last written ${new Date(mtime).toISOString()}, before --since ${o.since}`);
           continue;
         }
-        await w.copyLog(f, `containers/${c.Id}/${basename(f)}`);
+        await w.copyLog(f, BUNDLE.jsonFileLog(c.Id, basename(f)));
       }
       continue;
     }
-    const rel = `logs/${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}.log`; // the id: ingest ties the lines to it
+    const rel = BUNDLE.dockerLogs(c.Name.replace(/^\//, ''), c.Id); // the id: ingest ties the lines to it
     const args = ['logs', '-t', '--since', o.since, c.Id];
     w.say(`docker ${args.join(' ')}`);
     const r = await saveDockerLogs(dockerArgs(w.host, args), w.path(rel));
@@ -102,13 +103,13 @@ export async function collectGatewayFileLogs(w: BundleWriter, containers: Inspec
     // under the container's id, as json-files are: ingest ties the file log's lines to that container
     let r: Awaited<ReturnType<typeof saveGatewayFileLogs>>;
     try {
-      r = await saveGatewayFileLogs(dockerArgs(w.host, []), c.Id, join(w.out, 'gateway-files', c.Id), { keep: (day) => day >= firstDay });
+      r = await saveGatewayFileLogs(dockerArgs(w.host, []), c.Id, join(w.out, BUNDLE.gatewayFiles(c.Id)), { keep: (day) => day >= firstDay });
     } catch (err) {
       w.failed(command, `cannot copy: ${(err as Error).message}`, 1, started);
       continue;
     }
     if (r.code !== 0) w.noted(command, `no file log taken: ${r.stderr || `exit ${r.code}`}`);
-    for (const f of r.files) await w.added(`gateway-files/${c.Id}/${f}`, command, started);
+    for (const f of r.files) await w.added(`${BUNDLE.gatewayFiles(c.Id)}/${f}`, command, started);
   }
 }
 
@@ -138,9 +139,9 @@ export function projectVolumeEvents(text: string, containerIds: Set<string>): st
  *  state volume shows there), engine version and info. */
 export async function collectEngine(w: BundleWriter, project: string, ids: string[], since: string): Promise<void> {
   const until = new Date().toISOString();
-  const events = await w.docker('docker/events.jsonl', ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
+  const events = await w.docker(BUNDLE.events, ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', `label=com.docker.compose.project=${project}`]);
   const projectIds = new Set([...ids, ...events.stdout.toString('utf8').split('\n').map((l) => eventActor(l).id)]);
-  await w.docker('docker/volume-events.jsonl', ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', 'type=volume'], (b) => projectVolumeEvents(b.toString('utf8'), projectIds));
-  await w.docker('docker/version.json', ['version', '--format', '{{json .}}']);
-  await w.docker('docker/info.json', ['info', '--format', '{{json .}}']);
+  await w.docker(BUNDLE.volumeEvents, ['events', '--since', since, '--until', until, '--format', '{{json .}}', '--filter', 'type=volume'], (b) => projectVolumeEvents(b.toString('utf8'), projectIds));
+  await w.docker(BUNDLE.engineVersion, ['version', '--format', '{{json .}}']);
+  await w.docker(BUNDLE.engineInfo, ['info', '--format', '{{json .}}']);
 }

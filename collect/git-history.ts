@@ -8,9 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { SAFE_CONFIG, SAFE_ENV } from '../ingest/git/history.js';
-import type { Fingerprinter } from '../lib/secrets.js';
-import { redactLine, scrubAnyConfig } from './scrub.js';
+import { SAFE_CONFIG, SAFE_ENV } from '../lib/git.js';
+import type { Fingerprinter } from '../case/secrets.js';
+import { scrubAnyConfig } from './scrub.js';
+import { redactText } from '../case/secret-rules.js';
 
 /** Blobs larger than this are not configuration: they are left out (a placeholder says so) rather than buffered. */
 const MAX_BLOB = 16 * 1024 * 1024;
@@ -87,7 +88,7 @@ export class FastExportScrubber extends Transform {
     // binary revisions (a NUL byte) pass unchanged: the secret rules read text
     if (payload.includes(0)) return payload;
     const text = payload.toString('utf8');
-    return Buffer.from(this.block === 'blob' ? scrubAnyConfig(text, this.fpr) : text.split('\n').map(redactLine).join('\n'), 'utf8');
+    return Buffer.from(this.block === 'blob' ? scrubAnyConfig(text, this.fpr) : text.split('\n').map(redactText).join('\n'), 'utf8');
   }
 }
 

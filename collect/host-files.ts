@@ -4,13 +4,14 @@
 // Every file passes through a scrubber on its way into the bundle.
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Fingerprinter } from '../lib/secrets.js';
+import type { Fingerprinter } from '../case/secrets.js';
 import { whyUnreadable, type BundleWriter } from './bundle-writer.js';
 import { composeCli, runCommand } from './docker.js';
 import type { InspectedContainer } from './engine-evidence.js';
 import { scrubbedHistoryBundle, workTreeOf } from './git-history.js';
 import { neverTaken, proxyFilesFromMounts, proxyFilesUnder, type ProxyFile } from './mounts.js';
 import { scrubDotenv, scrubJsonSecrets, scrubProxyConfig, scrubYaml } from './scrub.js';
+import { BUNDLE } from '../case/bundle-layout.js';
 
 export interface HostFileOptions { project: string; since: string; cutoff: number | null; add: string[]; fpr: Fingerprinter }
 
@@ -32,7 +33,7 @@ async function takeComposeFiles(w: BundleWriter, workdir: string | undefined, fi
       continue;
     }
     // inside the compose folder: its path there (two files of one name stay apart); elsewhere: its name
-    const rel = `compose/${workdir && f.startsWith(`${workdir}/`) ? relative(workdir, f) : basename(f)}`;
+    const rel = BUNDLE.composeFile(workdir && f.startsWith(`${workdir}/`) ? relative(workdir, f) : basename(f));
     await w.copyScrubbed(f, rel, (text) => (rel.endsWith('.env') ? scrubDotenv(text, fpr) : scrubYaml(text, fpr)));
   }
 }
@@ -51,8 +52,8 @@ async function takeComposeView(w: BundleWriter, project: string, workdir: string
     w.say(`${cli.bin} ${argv.join(' ')}`);
     await w.keep(rel, `${cli.bin} ${argv.join(' ')}`, await runCommand(cli.bin, argv, { cwd: here, env: cli.env }), transform);
   };
-  await run('compose/compose-ps.txt', ['ps', '-a']);
-  await run('compose/resolved-config.yaml', ['config'], (b) => scrubYaml(b.toString('utf8'), fpr));
+  await run(BUNDLE.composePs, ['ps', '-a']);
+  await run(BUNDLE.composeResolved, ['config'], (b) => scrubYaml(b.toString('utf8'), fpr));
 }
 
 /** The compose folder's git history, rewritten so that no revision holds a secret in clear. */
@@ -63,9 +64,9 @@ async function takeGitHistory(w: BundleWriter, workdir: string | undefined, fpr:
   const command = `git -C ${tree} fast-export --all | (secret values fingerprinted) | git fast-import; git bundle create --all`;
   w.say(`git history of ${tree}`);
   try {
-    const r = await scrubbedHistoryBundle(tree, w.path('git/config-repo.bundle'), w.path('git/commit-map.txt'), fpr);
-    await w.added('git/config-repo.bundle', command + (r.leftOut ? ` (${r.leftOut} file revision(s) over 16 MiB left out)` : ''), started);
-    await w.added('git/commit-map.txt', `original and rewritten id of each of the ${r.commits} commit(s)`, started);
+    const r = await scrubbedHistoryBundle(tree, w.path(BUNDLE.gitBundle), w.path(BUNDLE.commitMap), fpr);
+    await w.added(BUNDLE.gitBundle, command + (r.leftOut ? ` (${r.leftOut} file revision(s) over 16 MiB left out)` : ''), started);
+    await w.added(BUNDLE.commitMap, `original and rewritten id of each of the ${r.commits} commit(s)`, started);
   } catch (err) {
     w.failed(command, (err as Error).message, 1, started);
   }
@@ -96,7 +97,7 @@ async function takeState(w: BundleWriter, containers: InspectedContainer[], fpr:
     const files = stateFileSources(c);
     if (files.length === 0) continue;
     const key = [...new Set(files.map((f) => f.mount))].sort().join('\n');
-    if (!groups.has(key)) groups.set(key, groups.size === 0 ? 'state' : `state${groups.size + 1}`);
+    if (!groups.has(key)) groups.set(key, BUNDLE.stateDir(groups.size));
     for (const f of files) {
       if (taken.has(f.source)) continue;
       taken.add(f.source);
@@ -133,7 +134,7 @@ async function takeProxyFile(w: BundleWriter, f: ProxyFile, rel: string, o: Host
 /** The proxy's configs and logs, through the bind and volume mounts of the proxy containers. */
 async function takeProxyFiles(w: BundleWriter, containers: InspectedContainer[], o: HostFileOptions): Promise<void> {
   for (const p of proxyFilesFromMounts(containers)) {
-    for (const f of p.files) await takeProxyFile(w, f, `proxy/${p.container}${f.inContainer}`, o);
+    for (const f of p.files) await takeProxyFile(w, f, BUNDLE.proxyFile(p.container, f.inContainer), o);
   }
 }
 
@@ -147,7 +148,7 @@ export async function collectAddedPaths(w: BundleWriter, o: HostFileOptions): Pr
       files.push({ source: abs, inContainer: abs, kind: 'log', mtimeMs: Date.now(), size: statSync(abs).size });
     }
     if (files.length === 0) w.failed(`copy ${abs}`, existsSync(abs) ? 'no proxy config or log file there' : 'not found on this host');
-    for (const f of files) await takeProxyFile(w, f, `host${f.inContainer}`, o);
+    for (const f of files) await takeProxyFile(w, f, BUNDLE.hostFile(f.inContainer), o);
   }
 }
 
@@ -157,7 +158,7 @@ async function takeDaemonJson(w: BundleWriter, fpr: Fingerprinter): Promise<void
   const why = whyUnreadable(path);
   if (why === 'ENOENT') return;
   if (why) w.failed(`copy ${path}`, why);
-  else await w.copyScrubbed(path, 'docker/daemon.json', (text) => scrubJsonSecrets(text, fpr));
+  else await w.copyScrubbed(path, BUNDLE.daemonJson, (text) => scrubJsonSecrets(text, fpr));
 }
 
 export async function collectHostFiles(w: BundleWriter, containers: InspectedContainer[], o: HostFileOptions): Promise<void> {

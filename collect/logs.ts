@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
-import { redactLine } from './scrub.js';
+import { redactText } from '../case/secret-rules.js';
 
 /** The daemon stamp of a `docker logs -t` line as a sortable key: RFC 3339 with the fraction padded to 9 digits (docker
  *  writes 9, but a shorter fraction must still sort by value: "….1Z" before "….12Z"). null for a line without one. */
@@ -26,14 +26,14 @@ async function* keyedLines(path: string): AsyncGenerator<{ key: string; line: st
   }
 }
 
-/** A file written line by line through redactLine, honouring back-pressure. */
+/** A file written line by line through redactText, honouring back-pressure. */
 function redactedSink(dest: string, gzip = false): { put: (line: string) => Promise<void>; close: () => Promise<void> } {
   const file = createWriteStream(dest);
   const sink = gzip ? createGzip() : file;
   if (gzip) sink.pipe(file);
   return {
     put: async (line) => {
-      if (!sink.write(redactLine(line) + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
+      if (!sink.write(redactText(line) + '\n')) await new Promise<void>((r) => sink.once('drain', () => r()));
     },
     close: () => new Promise<void>((res, rej) => {
       file.once('error', rej);
@@ -43,7 +43,7 @@ function redactedSink(dest: string, gzip = false): { put: (line: string) => Prom
   };
 }
 
-/** Copies a log file line by line through redactLine; a .gz file is read and written gzipped. */
+/** Copies a log file line by line through redactText; a .gz file is read and written gzipped. */
 export async function copyRedacted(from: string, to: string): Promise<void> {
   const gz = from.endsWith('.gz');
   const { put, close } = redactedSink(to, gz);
@@ -52,7 +52,7 @@ export async function copyRedacted(from: string, to: string): Promise<void> {
   await close();
 }
 
-/** Merges two stamp-ordered logs into one, stdout first on equal stamps, every line through redactLine. */
+/** Merges two stamp-ordered logs into one, stdout first on equal stamps, every line through redactText. */
 export async function mergeByStamp(a: string, b: string, dest: string): Promise<void> {
   const { put, close } = redactedSink(dest);
   const ia = keyedLines(a);

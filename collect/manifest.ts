@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MANIFEST_FILE } from '../case/bundle-layout.js';
 
 export interface ManifestEntry {
   path: string | null;        // null when the command produced no file (it failed)
@@ -24,13 +25,13 @@ export async function sha256File(path: string): Promise<{ sha256: string; size: 
 }
 
 export function writeManifest(dir: string, m: Manifest): void {
-  writeFileSync(join(dir, 'MANIFEST.json'), JSON.stringify(m, null, 2) + '\n');
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
 }
 
 /** Every file of the manifest still has its size and sha256, and the bundle holds no file the manifest does not name. */
 export async function verifyBundle(dir: string): Promise<{ ok: boolean; problems: string[]; checked: number }> {
-  const p = join(dir, 'MANIFEST.json');
-  if (!existsSync(p)) return { ok: false, problems: [`no MANIFEST.json in ${dir}`], checked: 0 };
+  const p = join(dir, MANIFEST_FILE);
+  if (!existsSync(p)) return { ok: false, problems: [`no ${MANIFEST_FILE} in ${dir}`], checked: 0 };
   const m = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
   const problems: string[] = [];
   let checked = 0;
@@ -51,7 +52,7 @@ export async function verifyBundle(dir: string): Promise<{ ok: boolean; problems
     for (const e of readdirSync(join(dir, rel))) {
       const r = rel ? `${rel}/${e}` : e;
       if (statSync(join(dir, r)).isDirectory()) walk(r);
-      else if (r !== 'MANIFEST.json' && !named.has(r)) problems.push(`${r}: not in the manifest (added after the collection?)`);
+      else if (r !== MANIFEST_FILE && !named.has(r)) problems.push(`${r}: not in the manifest (added after the collection?)`);
     }
   };
   walk('');

@@ -1,22 +1,15 @@
 // What leaves the host: every file collect writes passes through one of these. Values under secret-like names become
 // the keyed fingerprint markers ingest recognises (`clawtrail-fp:hmac:…:<shape>`), so a later ingest agrees with a
-// direct one; token= values in URLs and echoed tokens are redacted as ingest's redact() would.
-import { Fingerprinter, isSecretName, toMarker } from '../lib/secrets.js';
-
-/** token= values in URLs and echoed tokens, as ingest's redact() would remove them. */
-export function redactLine(line: string): string {
-  return line
-    // a backslash ends the value too: inside a json-file record it starts an escape (\n) that must survive
-    .replace(/((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;\\]+/gi, '$1[REDACTED]')
-    .replace(/((?:gateway token|token)\s*[:=]\s*["']?)[A-Za-z0-9_\-.]{16,}/gi, '$1[REDACTED]');
-}
+// direct one; every line also goes through the text rules of case/secret-rules.ts, as ingest's redact() does.
+import { Fingerprinter, isSecretName, toMarker } from '../case/secrets.js';
+import { redactText } from '../case/secret-rules.js';
 
 /** Command-line arguments: the value after --token/--password becomes a marker; token= in URLs is redacted. */
 export function scrubArgs(args: unknown, fpr: Fingerprinter): unknown {
-  if (!Array.isArray(args)) return typeof args === 'string' ? redactLine(args) : args;
+  if (!Array.isArray(args)) return typeof args === 'string' ? redactText(args) : args;
   return args.map((a, i) => (typeof a !== 'string' ? a
     : /^--?(token|password|secret)$/i.test(String(args[i - 1] ?? '')) ? toMarker(fpr, a)
-    : redactLine(a.replace(/^(--?(?:token|password)=)(.+)$/i, (_m, k: string, v: string) => k + toMarker(fpr, v)))));
+    : redactText(a.replace(/^(--?(?:token|password)=)(.+)$/i, (_m, k: string, v: string) => k + toMarker(fpr, v)))));
 }
 
 /** docker inspect with every secret-like environment value replaced by its fingerprint marker, and the command lines scrubbed. */
@@ -71,7 +64,7 @@ export function scrubYaml(text: string, fpr: Fingerprinter): string {
     argumentNext = !!item && /^--?(token|password|secret)$/i.test(item[3]);
     const m = /^(\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*)(["']?)([^"'\s][^"']*)\3\s*$/.exec(l);
     if (m && isSecretName(m[2]) && !m[4].startsWith('${')) return m[1] + toMarker(fpr, m[4]);
-    return redactLine(l)
+    return redactText(l)
       .replace(/(["']?--(?:token|password)(?:["']?\s*,\s*["']?|=))([^"',\]\s$][^"',\]\s]*)/g, (_a, k: string, v: string) => k + toMarker(fpr, v));
   }).join('\n');
 }
@@ -79,7 +72,7 @@ export function scrubYaml(text: string, fpr: Fingerprinter): string {
 /** A proxy configuration: Authorization header values (Bearer/Basic) and HAProxy `stats auth` passwords become
  *  markers; YAML configs (Traefik, Envoy) also get the compose rules; token= in URLs is redacted everywhere. */
 export function scrubProxyConfig(text: string, name: string, fpr: Fingerprinter): string {
-  const base = /\.ya?ml$/i.test(name) ? scrubYaml(text, fpr) : text.split('\n').map(redactLine).join('\n');
+  const base = /\.ya?ml$/i.test(name) ? scrubYaml(text, fpr) : text.split('\n').map(redactText).join('\n');
   return base
     .replace(/(\b(?:Proxy-)?Authorization["']?\s+["']?(?:Bearer|Basic|Token)\s+)([^\s"';]+)/gi, (_a, k: string, v: string) => k + toMarker(fpr, v))
     .replace(/^(\s*stats\s+auth\s+[^:\s]+:)(\S+)/gm, (_a, k: string, v: string) => k + toMarker(fpr, v));

@@ -7,14 +7,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Fingerprinter } from '../lib/secrets.js';
+import { Fingerprinter } from '../case/secrets.js';
 import { dockerArgs } from './docker.js';
 import { saveDockerLogs, saveGatewayFileLogs } from './logs.js';
 import { isOpenclawContainer, type InspectedContainer } from './engine-evidence.js';
 import { whyUnreadable } from './bundle-writer.js';
 import { stateFileSources } from './host-files.js';
 import { isRemoteEngine, projectContainers } from './project.js';
-import { redactLine, scrubInspect, scrubJsonSecrets } from './scrub.js';
+import { scrubInspect, scrubJsonSecrets } from './scrub.js';
+import { redactText } from '../case/secret-rules.js';
+import { BUNDLE, WATCH, WATCH_DIRS } from '../case/bundle-layout.js';
 
 export interface WatchOptions { project: string; out: string; host?: string; fingerprintKey: string; intervalMinutes: number; maxBytes: number; say: (m: string) => void; stopAfterMs?: number }
 
@@ -61,18 +63,18 @@ function dirBytes(dir: string): number {
 }
 
 // state/ holds a folder per dying container: its OpenClaw state files (pairing!) before a dropped volume loses them
-const SUBDIRS = ['events', 'inspect', 'logs', 'state'];
+
 
 /** Removes the oldest day's files (events, inspect snapshots, saved logs, saved state folders) while the capture is
  *  over maxBytes; today's are never removed. Returns the bytes it freed. */
 export function prune(out: string, used: number, maxBytes: number, say: (m: string) => void, today = new Date().toISOString().slice(0, 10)): number {
   const filesOf = (sub: string): string[] => (existsSync(join(out, sub)) ? readdirSync(join(out, sub)) : []);
-  const days = [...new Set(SUBDIRS.flatMap(filesOf).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter((d): d is string => !!d && d < today))].sort();
+  const days = [...new Set(WATCH_DIRS.flatMap(filesOf).map((f) => /(\d{4}-\d\d-\d\d)/.exec(f)?.[1]).filter((d): d is string => !!d && d < today))].sort();
   let freed = 0;
   for (const day of days) {
     if (used - freed <= maxBytes) break;
     say(`watch: pruning ${day}`);
-    for (const sub of SUBDIRS) {
+    for (const sub of WATCH_DIRS) {
       for (const f of filesOf(sub).filter((x) => x.includes(day))) {
         const p = join(out, sub, f);
         freed += statSync(p).isDirectory() ? dirBytes(p) : statSync(p).size;
@@ -85,7 +87,7 @@ export function prune(out: string, used: number, maxBytes: number, say: (m: stri
 
 export async function watch(o: WatchOptions): Promise<void> {
   const fpr = Fingerprinter.fromOption(o.fingerprintKey);
-  for (const sub of SUBDIRS) mkdirSync(join(o.out, sub), { recursive: true });
+  for (const sub of WATCH_DIRS) mkdirSync(join(o.out, sub), { recursive: true });
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   const stamp = (ms: number): string => new Date(ms).toISOString().replace(/[:.]/g, '');
   // the capture's size, walked once at start and then kept by adding what is written and subtracting what is pruned
@@ -97,7 +99,7 @@ export async function watch(o: WatchOptions): Promise<void> {
   const local = !isRemoteEngine(o.host ?? process.env.DOCKER_HOST);
   /** The container's OpenClaw state files (config, pairing), fingerprinted, into state/<day>-<name>-<id12>/. */
   const saveState = (c: InspectedContainer): void => {
-    const folder = `${day(Date.now())}-${c.Name.replace(/^\//, '')}-${c.Id.slice(0, 12)}`;
+    const folder = WATCH.state(day(Date.now()), c.Name.replace(/^\//, ''), c.Id);
     for (const f of stateFileSources(c)) {
       if (whyUnreadable(f.source)) continue;
       let text: string;
@@ -106,7 +108,7 @@ export async function watch(o: WatchOptions): Promise<void> {
       } catch {
         continue; // gone between the check and the read: the next death's snapshot may have it
       }
-      const dest = join(o.out, 'state', folder, f.rel);
+      const dest = join(o.out, folder, f.rel);
       mkdirSync(dirname(dest), { recursive: true });
       const before = existsSync(dest) ? statSync(dest).size : 0;
       writeFileSync(dest, text);
@@ -117,7 +119,7 @@ export async function watch(o: WatchOptions): Promise<void> {
     const r = spawnSync('docker', dockerArgs(o.host, ['inspect', id]), { encoding: 'utf8' });
     if (r.status !== 0) return;
     const text = scrubInspect(r.stdout, fpr);
-    writeFileSync(join(o.out, 'inspect', `${stamp(Date.now())}-${id.slice(0, 12)}-${why}.json`), text);
+    writeFileSync(join(o.out, WATCH.inspect(stamp(Date.now()), id, why)), text);
     grew(Buffer.byteLength(text));
     // at a death, the state on this host's disk as that container saw it: a recreate may drop its volume next
     if (why === 'die' && local) for (const c of JSON.parse(r.stdout) as InspectedContainer[]) saveState(c);
@@ -126,7 +128,7 @@ export async function watch(o: WatchOptions): Promise<void> {
   // newer, longer copy: the size count takes the difference
   const sizeOf = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
   const saveLogs = async (id: string, name: string, attrs: Record<string, string>): Promise<void> => {
-    const prefix = `${day(Date.now())}-${name}-${id.slice(0, 12)}`;
+    const prefix = WATCH.logsPrefix(day(Date.now()), name, id);
     const dest = join(o.out, 'logs', `${prefix}.log`);
     const before = sizeOf(dest);
     const r = await saveDockerLogs(dockerArgs(o.host, ['logs', '-t', id]), dest);
@@ -185,8 +187,8 @@ export async function watch(o: WatchOptions): Promise<void> {
           if (attrs.container) ourVolumes.add(ev.Actor?.ID ?? '');
         } else if (attrs['com.docker.compose.project'] !== o.project) continue;
         else if (ev.Actor?.ID) ours.add(ev.Actor.ID);
-        const kept = redactLine(line) + '\n';
-        appendFileSync(join(o.out, 'events', `events-${day(Number(nano / 1_000_000n) || Date.now())}.jsonl`), kept);
+        const kept = redactText(line) + '\n';
+        appendFileSync(join(o.out, WATCH.events(day(Number(nano / 1_000_000n) || Date.now()))), kept);
         grew(Buffer.byteLength(kept));
         const id = ev.Actor?.ID ?? '';
         const action = (ev.Action ?? '').split(':')[0];
@@ -220,10 +222,10 @@ export function mergeWatch(watchDir: string, bundle: string): string[] {
       for (const e of readdirSync(from)) copy(join(rel, e));
       return;
     }
-    mkdirSync(dirname(join(bundle, 'watch', rel)), { recursive: true });
-    copyFileSync(from, join(bundle, 'watch', rel));
-    copied.push(`watch/${rel}`);
+    mkdirSync(dirname(join(bundle, BUNDLE.watch, rel)), { recursive: true });
+    copyFileSync(from, join(bundle, BUNDLE.watch, rel));
+    copied.push(`${BUNDLE.watch}/${rel}`);
   };
-  for (const sub of SUBDIRS) if (existsSync(join(watchDir, sub))) copy(sub);
+  for (const sub of WATCH_DIRS) if (existsSync(join(watchDir, sub))) copy(sub);
   return copied;
 }

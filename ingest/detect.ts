@@ -2,6 +2,7 @@
 // line-shaped, are recognised by content first and by their conventional names second.
 import { basename } from 'node:path';
 import type { CompiledFormat } from './proxy/nginx-format.js';
+import { BUNDLE, MANIFEST_FILE } from '../case/bundle-layout.js';
 
 export type Kind =
   | 'gateway-log' | 'proxy-access' | 'proxy-error' | 'docker-inspect' | 'docker-events' | 'compose' | 'dotenv'
@@ -89,13 +90,13 @@ function detectConfig(name: string, sample: string[]): Detection | undefined {
   const text = wholeText(sample);
   const lower = name.toLowerCase();
   const trimmed = text.trimStart();
-  if (name === 'MANIFEST.json' && /"collector"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'clawtrail-manifest' };
+  if (name === MANIFEST_FILE && /"collector"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'clawtrail-manifest' };
   // what collect keeps from the compose CLI, for the reader: `ps -a` and the resolved config (whose interpolated values
   // would otherwise read as a second compose file beside the real one)
-  if (lower === 'daemon.json' && trimmed.startsWith('{') && /"(log-driver|log-opts|storage-driver|data-root|live-restore)"/.test(text)) return { kind: 'bundle-meta', format: 'docker-daemon-json' };
-  if (lower === 'compose-ps.txt') return { kind: 'bundle-meta', format: 'compose-ps' };
-  if (lower === 'resolved-config.yaml') return { kind: 'bundle-meta', format: 'compose-resolved' };
-  if (lower === 'commit-map.txt' && /^[0-9a-f]{40,64} [0-9a-f]{40,64}$/.test(sample[0] ?? '')) return { kind: 'bundle-meta', format: 'git-commit-map' };
+  if (lower === basename(BUNDLE.daemonJson) && trimmed.startsWith('{') && /"(log-driver|log-opts|storage-driver|data-root|live-restore)"/.test(text)) return { kind: 'bundle-meta', format: 'docker-daemon-json' };
+  if (lower === basename(BUNDLE.composePs)) return { kind: 'bundle-meta', format: 'compose-ps' };
+  if (lower === basename(BUNDLE.composeResolved)) return { kind: 'bundle-meta', format: 'compose-resolved' };
+  if (lower === basename(BUNDLE.commitMap) && /^[0-9a-f]{40,64} [0-9a-f]{40,64}$/.test(sample[0] ?? '')) return { kind: 'bundle-meta', format: 'git-commit-map' };
   if (trimmed.startsWith('{') && /"ServerVersion"\s*:/.test(text) && /"LoggingDriver"\s*:/.test(text)) return { kind: 'bundle-meta', format: 'docker-info' };
   if (trimmed.startsWith('{') && /"Client"\s*:/.test(text) && /"Server"\s*:/.test(text) && /"ApiVersion"/.test(text)) return { kind: 'bundle-meta', format: 'docker-version' };
   const inspectShaped = /"Id"\s*:/.test(text) && /"(State|Config|Created)"\s*:/.test(text);

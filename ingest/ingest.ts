@@ -6,19 +6,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
-import { Fingerprinter } from '../lib/secrets.js';
+import { Fingerprinter } from '../case/secrets.js';
 import { fill, lit, statements } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
 import { scanFile, type ScanResult } from './scan.js';
 import { sanitizedCopy } from './sanitize.js';
-import type { Store } from './store.js';
+import type { Store } from '../case/store.js';
 import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './proxy/nginx-format.js';
 import { nginxAccessSql } from './proxy/nginx-access.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
-import { isBundleArchive, unpackArchive } from '../collect/archive.js';
+import { isBundleArchive, unpackArchive } from '../lib/archive.js';
+import { containerOfLogPath } from '../case/bundle-layout.js';
 export type { SourceSummary } from './summary.js';
 
 export interface IngestOptions {
@@ -90,14 +91,11 @@ async function loadRawLines(store: Store, path: string, scan: ScanResult): Promi
       compression=${lit(scan.gzip ? 'gzip' : 'none')})`);
 }
 
-/** The container a log file belongs to, when its path says so: a json-file (`<id>-json.log`), a gateway file log
- *  collect copied out of a container (`gateway-files/<id>/`), or `docker logs` output collect or its watch saved
- *  (`logs/[<day>-]<name>-<id12>.log`, `…-<id12>-openclaw-<date>.log`). */
-function containerFromPath(path: string): string {
-  const m = /([0-9a-f]{64})-json\.log/.exec(path) ?? /gateway-files\/([0-9a-f]{64})\//.exec(path)
-    ?? /\/logs\/(?:\d{4}-\d\d-\d\d-)?.+-([0-9a-f]{12})(?:-openclaw-\d{4}-\d\d-\d\d)?\.log$/.exec(path);
-  return m ? lit(m[1].slice(0, 12)) : 'NULL';
-}
+/** The container a log file belongs to (its bundle path says so), as a SQL literal. */
+const sqlContainer = (path: string): string => {
+  const id = containerOfLogPath(path);
+  return id ? lit(id) : 'NULL';
+};
 
 interface RawCount { lines: number; blank: number }
 
@@ -160,6 +158,7 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
       const summary = await ingestGitRepo(store, repo, fingerprinter, workDir);
       if (summary) result.sources.push(summary);
     }
+    await store.refreshDerived();
     await store.run('CHECKPOINT');
   } finally {
     await rm(workDir, { recursive: true, force: true });
@@ -280,7 +279,7 @@ async function ingestFile(
       const rowbase = loaded.b;
       for (const step of scriptsFor(det, sourceId)) {
         const script = step === JSON_FILE_SECOND_STEP ? await jsonFileSecondStep(store) : step;
-        const sql = fill(script, { source_id: sourceId, container: containerFromPath(file.path), tz: lit(opts.tz), rowbase });
+        const sql = fill(script, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase });
         for (const stmt of statements(sql)) await store.run(stmt);
       }
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });

@@ -2,7 +2,7 @@
 // reader would trip on (NUL, CR, BOM), and the first lines for format detection. Memory stays bounded whatever the file size.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { isGzip } from '../lib/gzip.js';
 import { createGunzip } from 'node:zlib';
 
 export interface ScanResult {
@@ -25,17 +25,6 @@ const SAMPLE_LINE_BYTES = 64 * 1024;
 /** A .gz that expands more than this many times (real logs: 5–50×) past GZIP_BOMB_FLOOR bytes is a bomb. */
 export const GZIP_BOMB_RATIO = 200;
 export const GZIP_BOMB_FLOOR = 256 * 1024 * 1024;
-
-export async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
 
 export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_INTEGER): Promise<ScanResult> {
   const gzip = await isGzip(path);

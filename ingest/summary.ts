@@ -1,5 +1,5 @@
 // One source's accounting as the CLI prints it.
-import type { Store } from './store.js';
+import type { Store } from '../case/store.js';
 
 export interface SourceSummary {
   source_id: number;

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'ingest', 'schema.sql'))) return dir;
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'case', 'schema.sql'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error('clawtrail: cannot find the package root (ingest/schema.sql)');
+    if (up === dir) throw new Error('clawtrail: cannot find the package root (case/schema.sql)');
     dir = up;
   }
 }

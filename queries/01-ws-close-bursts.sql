@@ -2,6 +2,7 @@
 -- id: ws-close-bursts
 -- title: WebSocket close bursts
 -- severity: medium
+-- group: symptom
 -- answers: >
 --   When did WebSocket closes of one kind come in bursts against their rolling baseline? Closes come from gateway
 --   lines, client lines and the proxy's access log (upgraded sessions that ended at the proxy timeout, or together in

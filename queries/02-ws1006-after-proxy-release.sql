@@ -2,6 +2,8 @@
 -- id: ws1006-after-proxy-release
 -- title: 1006 bursts and the proxy releases behind them
 -- severity: high
+-- group: cause
+-- sarif: true
 -- answers: >
 --   For each 1006 (transport) burst, the nearest preceding proxy release within the window — a reload notice in the
 --   error log, a new worker pid in the access log, a reload run in the proxy container, a proxy container start —
@@ -17,6 +19,12 @@
 --   ratio: {default: 3, unit: x baseline, description: burst threshold}
 -- needs: [proxy_requests, gateway_events]
 -- ---
+-- what to do depends on the row: the remediation column
+SELECT *, CASE WHEN coalesce(what_changed, '') LIKE '%forwards_upgrade%'
+            THEN 'Forward the `Upgrade` and `Connection` headers to the gateway again (`proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;`).'
+            WHEN explanation = 'proxy-release'
+            THEN 'Set `proxy_read_timeout` (and `proxy_send_timeout`) well above the gateway''s 30 s tick (e.g. `3600s`), review proxy config changes for WebSocket impact, and reload at a quiet time with a known `worker_shutdown_timeout`.' END AS remediation
+FROM (
 WITH bursts AS (
   SELECT * FROM ws_bursts($baseline_minutes, $min_count, $ratio, 5) WHERE class = '1006 transport'
 ), first_close AS (
@@ -93,3 +101,4 @@ FROM bursts b JOIN first_close f USING (burst_no)
 LEFT JOIN rel r USING (burst_no) LEFT JOIN gateway_restart gr USING (burst_no) LEFT JOIN container_kill ck USING (burst_no)
 LEFT JOIN cc USING (burst_no) LEFT JOIN changes ch USING (burst_no) LEFT JOIN drain d USING (burst_no) LEFT JOIN lifetimes l USING (burst_no)
 ORDER BY f.first_ts
+)

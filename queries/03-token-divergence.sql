@@ -2,6 +2,10 @@
 -- id: token-divergence
 -- title: Gateway token divergence and the commits behind it
 -- severity: high
+-- group: cause
+-- remediation: >
+--   Keep one token source: let `gateway.auth.token` in openclaw.json be the only gateway token (remove `OPENCLAW_GATEWAY_TOKEN` from `.env`, or generate `.env` from it), and give remote clients `gateway.remote.token`.
+-- sarif: true
 -- answers: >
 --   In which intervals did the token surfaces disagree — openclaw.json gateway.auth.token (what the gateway
 --   enforces: config-first) against OPENCLAW_GATEWAY_TOKEN as local-mode clients send it (env-first: the running

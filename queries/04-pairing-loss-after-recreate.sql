@@ -2,6 +2,10 @@
 -- id: pairing-loss-after-recreate
 -- title: Pairing loss after a gateway recreate
 -- severity: high
+-- group: cause
+-- remediation: >
+--   Mount the pairing dir (`/home/node/.openclaw`, with `devices/` and `identity/`) on a named volume or a fixed bind path, move it whole when the host path changes, and check `OPENCLAW_CONFIG_DIR` before `docker compose up --force-recreate`.
+-- sarif: true
 -- answers: >
 --   Which recreates of the gateway service were followed by pairing loss: was the state dir
 --   (/home/node/.openclaw) on a persistent mount in the old and the new container, did its source change (inspect

@@ -2,6 +2,10 @@
 -- id: split-brain-versions
 -- title: Config written by a newer OpenClaw; CLI and gateway on different versions
 -- severity: medium
+-- group: config
+-- remediation: >
+--   Pin the CLI and gateway containers to the same image tag.
+-- sarif: true
 -- answers: >
 --   Does meta.lastTouchedVersion of openclaw.json run ahead of the gateway image that reads it (the gateway's own
 --   "Config was last written by a newer OpenClaw" warnings), and do the CLI and gateway containers run different

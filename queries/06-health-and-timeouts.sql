@@ -2,6 +2,8 @@
 -- id: health-and-timeouts
 -- title: Healthcheck settings, cold start and proxy idle timeouts against the baselines
 -- severity: low
+-- group: config
+-- sarif: true
 -- answers: >
 --   Do the compose healthcheck settings meet the baselines (start_period ≥ 45 s, interval 30 s, retries 5,
 --   timeout 5 s)? How long did the gateway take from container start to ready? Is a proxy idle timeout shorter than
@@ -14,6 +16,10 @@
 --   tick_s: {default: 30, unit: seconds, description: gateway tick interval (tickIntervalMs)}
 -- needs: [config_values, docker_events, gateway_events]
 -- ---
+-- what to do depends on the row: the remediation column
+SELECT *, CASE WHEN statement LIKE '%start_period%' THEN 'Raise the compose healthcheck `start_period` to at least 45 s.'
+            WHEN statement LIKE '%tick%' THEN 'Raise the proxy idle timeout above the gateway''s 30 s tick.' END AS remediation
+FROM (
 WITH hc AS (
   SELECT split_part(key, '.', 2) AS service, split_part(key, '.', 4) AS setting, arg_max(value, valid_from) AS value,
          arg_max(source_id, valid_from) AS source_id, arg_max(line_no, valid_from) AS line_no, arg_max(commit_sha, valid_from) AS sha, arg_max(path, valid_from) AS path
@@ -64,3 +70,4 @@ UNION ALL
 SELECT 'medium', first_ts, last_ts, format('{} unhealthy healthcheck transition(s) between {} and {}', n, strftime(first_ts, '%Y-%m-%d %H:%M'), strftime(last_ts, '%Y-%m-%d %H:%M')),
        0.9, to_json(ev)::VARCHAR
 FROM unhealthy WHERE n > 0
+)

@@ -2,6 +2,7 @@
 -- id: handshake-latency
 -- title: WebSocket handshake latency and pairing durations
 -- severity: low
+-- group: cause
 -- answers: >
 --   p50/p95/p99 of the WebSocket handshake time per hour against the 200 ms same-network budget, from the gateway
 --   file log's close meta (handshakeMs, or durationMs of failed handshakes); and how long devices waited from their

@@ -2,6 +2,9 @@
 -- id: restart-flaps
 -- title: Restart flaps and crash loops
 -- severity: medium
+-- group: cause
+-- remediation: >
+--   Fix the cause of the repeated exits (see the exit codes) before relying on `restart: unless-stopped`.
 -- answers: >
 --   Which containers died repeatedly with a non-zero exit code (1, 78 config error, 137 killed, 143 SIGTERM
 --   unhandled) — a crash loop — and which restarted often, from docker events (die/start) and inspect

@@ -2,6 +2,8 @@
 -- id: security-shortcuts
 -- title: Security shortcuts in the config and the commits that introduced them
 -- severity: high
+-- group: config
+-- sarif: true
 -- answers: >
 --   Which shortcuts are (or were) on — TLS verification disabled (NODE_TLS_REJECT_UNAUTHORIZED=0),
 --   controlUi.allowInsecureAuth, dangerouslyAllowHostHeaderOriginFallback, dangerouslyDisableDeviceAuth, auth mode
@@ -10,6 +12,9 @@
 -- params: {}
 -- needs: [config_values]
 -- ---
+-- what to do depends on the row: the remediation column
+SELECT *, 'Turn the shortcut off: ' || split_part(statement, ':', 1) || '.' AS remediation
+FROM (
 WITH rules AS (
   SELECT * FROM (VALUES
     ('gateway.controlUi.allowInsecureAuth', 'true', 'medium', 'Control UI accepts insecure (non-HTTPS) auth'),
@@ -42,3 +47,4 @@ SELECT f.severity, f.valid_from AS start_ts, NULL AS end_ts,
        to_json([{'sha': f.commit_sha, 'path': f.path, 'source_id': CASE WHEN f.commit_sha IS NULL THEN f.source_id END, 'line': f.line_no, 'note': f.key}])::VARCHAR AS evidence
 FROM firsts f LEFT JOIN commits c ON c.sha = f.commit_sha
 LEFT JOIN current cur ON cur.surface = f.surface AND cur.key = f.key AND cur.p = regexp_replace(f.path, '#.*$', '')
+)

@@ -2,6 +2,7 @@
 -- id: evidence-coverage
 -- title: Evidence coverage, gaps, lost logs and clock skew
 -- severity: low
+-- group: coverage
 -- answers: >
 --   What each log source covers (first/last instant) and where it has gaps; sources with less than the retention
 --   baseline; gateway container generations whose logs were lost with the container (destroyed by a recreate and
@@ -13,6 +14,9 @@
 --   skew_seconds: {default: 2, unit: seconds, description: proxy/gateway offset worth reporting}
 -- needs: [sources]
 -- ---
+-- what to do depends on the row: the remediation column
+SELECT *, CASE WHEN statement LIKE '%are lost%' THEN 'Run `clawtrail collect --watch` on the host so a recreate no longer loses the old container''s logs and events.' END AS remediation
+FROM (
 WITH log_rows AS (
   SELECT source_id, ts FROM gateway_events WHERE ts IS NOT NULL
   UNION ALL SELECT source_id, ts FROM proxy_requests WHERE ts IS NOT NULL
@@ -69,3 +73,4 @@ FROM kinds
 UNION ALL
 SELECT 'low', NULL, NULL, format('Proxy and gateway clocks differ by {} s (median over {} connection(s) seen by both)', round(offset_s, 2), pairs), 0.7, '[]'
 FROM skew WHERE pairs > 0 AND abs(offset_s) > $skew_seconds
+)

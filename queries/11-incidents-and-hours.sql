@@ -2,6 +2,7 @@
 -- id: incidents-and-hours
 -- title: Incidents and the engineer hours they cost
 -- severity: info
+-- group: cost
 -- answers: >
 --   Failure signals across sources (transport closes, policy rejections, auth failures, proxy 5xx, container deaths)
 --   clustered into incidents (start, end, signals), each with its probable cause from the findings above it; hours

@@ -2,6 +2,8 @@
 -- id: token-rotation-drills
 -- title: Token rotations and how long clients took to come back
 -- severity: low
+-- group: cause
+-- sarif: true
 -- answers: >
 --   For each change of gateway.auth.token: the 4001 `gateway auth changed` closes and the token_mismatch / 1008
 --   rejections that followed, and the time from the change to the last client reconnecting — within the 5-minute
@@ -11,6 +13,9 @@
 --   window_minutes: {default: 60, unit: minutes, description: how long after a rotation rejections are attributed to it}
 -- needs: [config_values, gateway_events]
 -- ---
+-- what to do depends on the row: the remediation column
+SELECT *, CASE WHEN severity <> 'low' THEN 'Distribute the new token before rotating it, and announce rotations to Control UI users.' END AS remediation
+FROM (
 WITH rot AS (
   SELECT valid_from AS t, commit_sha, path, source_id, line_no, old_shape, new_shape
   FROM config_changes WHERE surface = 'openclaw.json' AND key = 'gateway.auth.token' AND NOT first_seen
@@ -42,3 +47,4 @@ SELECT CASE WHEN epoch(coalesce(b.reconnected, e.last_rejection)) - epoch(r.t) >
        to_json(list_concat([{'sha': r.commit_sha, 'path': r.path, 'source_id': CASE WHEN r.commit_sha IS NULL THEN r.source_id END, 'line': r.line_no, 'note': 'token changed'}], coalesce(e.ev, [])))::VARCHAR AS evidence
 FROM rot r LEFT JOIN effect e USING (t) LEFT JOIN back b USING (t)
 ORDER BY r.t
+)

@@ -1,19 +1,24 @@
 // The canned query pack: one .sql file per question, a YAML header in its leading comment block, plain DuckDB SQL
 // underneath. Parameters are bound by name ($name). Running the pack fills `findings`, one row per answer row,
-// each citing its evidence (file:line, commit, event).
-import { createHash } from 'node:crypto';
+// each citing its evidence (file:line, commit, event), and `query_catalog` with the headers reports need.
+// The header says everything a renderer needs about the query's findings — its group (cause, config, symptom, cost,
+// coverage) and what to do about them (remediation; a row's own remediation column wins) — so a new query is one file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
-import { lit as sqlLit, statements } from '../lib/sql.js';
-import type { Store } from '../ingest/store.js';
+import { lit as sqlLit } from '../lib/sql.js';
+import type { Store } from '../case/store.js';
+import { findingId, GROUPS, SEVERITIES, severityRank, type Citation, type Group } from '../case/finding.js';
 
 export interface ParamSpec { default: number | string; unit?: string; description?: string }
 export interface QuerySpec {
   id: string;
   title: string;
   severity: string;                 // default severity of its findings (a row may override it)
+  group: Group;                     // where reports show its findings (case/finding.ts)
+  remediation: string | null;       // what to do when it fires (a row's remediation column overrides it)
+  sarif: boolean;                   // its findings point at config files or commits: written to findings.sarif
   answers: string;
   params: Record<string, ParamSpec>;
   needs: string[];                  // evidence tables, any of which is enough
@@ -21,8 +26,7 @@ export interface QuerySpec {
   sql: string;
 }
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export const severityRank = (s: string): number => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
+export { SEVERITIES, severityRank };
 
 const QUERY_DIR = fromRoot('queries');
 
@@ -33,10 +37,12 @@ export function parseQueryFile(file: string, text: string): QuerySpec {
   if (lines[0]?.trim() !== '-- ---') throw new Error(`${file}: a query starts with a '-- ---' YAML header`);
   for (i = 1; i < lines.length && lines[i].trim() !== '-- ---'; i++) header.push(lines[i].replace(/^-- ?/, ''));
   const meta = parseYaml(header.join('\n')) as Record<string, unknown>;
-  for (const k of ['id', 'title', 'severity', 'answers']) if (!meta[k]) throw new Error(`${file}: header has no ${k}`);
+  for (const k of ['id', 'title', 'severity', 'group', 'answers']) if (!meta[k]) throw new Error(`${file}: header has no ${k}`);
   if (severityRank(String(meta.severity)) < 0) throw new Error(`${file}: unknown severity ${String(meta.severity)}`);
+  if (!(GROUPS as readonly string[]).includes(String(meta.group))) throw new Error(`${file}: unknown group ${String(meta.group)} (one of ${GROUPS.join(', ')})`);
   return {
-    id: String(meta.id), title: String(meta.title), severity: String(meta.severity), answers: String(meta.answers).trim(),
+    id: String(meta.id), title: String(meta.title), severity: String(meta.severity), group: meta.group as Group,
+    remediation: meta.remediation ? String(meta.remediation).trim() : null, sarif: meta.sarif === true, answers: String(meta.answers).trim(),
     params: (meta.params ?? {}) as Record<string, ParamSpec>, needs: (meta.needs ?? []) as string[], file,
     sql: lines.slice(i + 1).join('\n').trim().replace(/;\s*$/, ''),
   };
@@ -45,15 +51,6 @@ export function parseQueryFile(file: string, text: string): QuerySpec {
 export function loadQueries(dir = QUERY_DIR): QuerySpec[] {
   return readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.startsWith('_')).sort()
     .map((f) => parseQueryFile(join(dir, f), readFileSync(join(dir, f), 'utf8')));
-}
-
-/** Shared macros and the classified-close table the queries build on (queries/_shared.sql); once per connection and case state. */
-const installed = new WeakMap<Store, string>();
-export async function installShared(store: Store, dir = QUERY_DIR, force = false): Promise<void> {
-  const state = (await store.one<{ s: string }>(`SELECT (SELECT count(*) FROM sources) || ':' || (SELECT coalesce(max(source_id), 0) FROM sources) AS s`))!.s;
-  if (!force && installed.get(store) === state) return;
-  for (const s of statements(readFileSync(join(dir, '_shared.sql'), 'utf8'))) await store.run(s);
-  installed.set(store, state);
 }
 
 export function resolveParams(q: QuerySpec, given: Record<string, string> = {}): Record<string, number | string> {
@@ -87,17 +84,20 @@ export async function missingEvidence(store: Store, q: QuerySpec): Promise<strin
 }
 
 export async function runQuery(store: Store, q: QuerySpec, given: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
-  await installShared(store);
+  await store.refreshDerived();
   return store.all(bind(q.sql, resolveParams(q, given)));
 }
-
-export interface Citation { source_id?: number; path?: string; line?: number; sha?: string; note?: string }
 
 /** Runs every query and rewrites the findings table. A query whose evidence is absent yields a coverage finding. */
 export async function runAll(store: Store, params: Record<string, Record<string, string>> = {}): Promise<{ id: string; rows: number; ms: number; error?: string }[]> {
   const queries = loadQueries();
-  await installShared(store);
+  await store.refreshDerived();
   await store.run('DELETE FROM findings');
+  await store.run('DELETE FROM query_catalog');
+  for (const q of queries) {
+    await store.run(`INSERT INTO query_catalog (query_id, title, query_group, severity, sarif, answers)
+      VALUES (${sqlLit(q.id)}, ${sqlLit(q.title)}, ${sqlLit(q.group)}, ${sqlLit(q.severity)}, ${q.sarif}, ${sqlLit(q.answers)})`);
+  }
   const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
   const report: { id: string; rows: number; ms: number; error?: string }[] = [];
   for (const q of queries) {
@@ -131,15 +131,23 @@ function parseEvidence(v: unknown): Citation[] {
   return Array.isArray(arr) ? (arr.filter((x) => x && typeof x === 'object') as Citation[]) : [];
 }
 
+/** The query row's columns that are not the finding's own fields go to details. */
+const FINDING_COLUMNS = ['severity', 'statement', 'confidence', 'evidence', 'start_ts', 'end_ts', 'remediation'];
+
 async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): Promise<void> {
   const evidence = parseEvidence(row.evidence).map((c) => ({ ...c, path: c.path ?? (c.source_id !== undefined ? paths.get(Number(c.source_id)) : undefined) }));
   const severity = row.severity && severityRank(String(row.severity)) >= 0 ? String(row.severity) : q.severity;
   const statement = String(row.statement ?? q.title);
   const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!['severity', 'statement', 'confidence', 'evidence', 'start_ts', 'end_ts'].includes(k)) details[k] = v;
-  const id = createHash('sha256').update(`${q.id}\0${statement}\0${String(row.start_ts ?? '')}`).digest('hex').slice(0, 16);
+  for (const [k, v] of Object.entries(row)) if (!FINDING_COLUMNS.includes(k)) details[k] = v;
   const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(String(v)));
-  await store.run(`INSERT INTO findings VALUES (${lit(id)}, ${lit(q.id)}, ${lit(severity)}, NULL, TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ),
-    TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)}, ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)},
+  // what the runner says about a query it could not run (coverage, query-error) belongs to coverage, with nothing to do
+  const aboutTheRun = row.kind === 'coverage' || row.kind === 'query-error';
+  const group = aboutTheRun ? 'coverage' : q.group;
+  const remediation = aboutTheRun ? null : row.remediation ?? q.remediation;
+  await store.run(`INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details)
+    VALUES (${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
+    TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ), TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)},
+    ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)}, ${lit(remediation)},
     ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))})`);
 }

@@ -3,9 +3,9 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { lit } from '../lib/sql.js';
-import { isGzip } from '../ingest/scan.js';
-import type { Store } from '../ingest/store.js';
-import type { Citation } from './model.js';
+import { isGzip } from '../lib/gzip.js';
+import type { Store } from '../case/store.js';
+import type { Citation } from '../case/finding.js';
 
 export const citationKey = (path: string, line: number): string => `${path}:${line}`;
 const MAX_LINE_CHARS = 2000;

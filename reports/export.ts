@@ -4,7 +4,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Bool, Float64, Int32, RecordBatch, RecordBatchFileWriter, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 import { lit } from '../lib/sql.js';
-import type { Store } from '../ingest/store.js';
+import type { Store } from '../case/store.js';
 
 export const EXPORT_TABLES = ['sources', 'rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
   'container_env', 'docker_events', 'config_values', 'commits', 'commit_files', 'devices', 'findings'];

@@ -1,5 +1,6 @@
 // findings.json: the stable machine output, documented in docs/findings-json.md.
 import type { CaseReport } from './model.js';
+import type { Audit } from '../case/audit.js';
 
 export const FINDINGS_SCHEMA = 'clawtrail.findings/1';
 
@@ -12,11 +13,19 @@ export function renderFindingsJson(r: CaseReport): string {
     span: r.span,
     partial_evidence: r.partial,
     findings: r.findings.map((f) => ({
-      id: f.id, rank: f.rank, query_id: f.query_id, severity: f.severity, confidence: f.confidence, start: f.start, end: f.end, statement: f.statement,
+      id: f.id, rank: f.rank, query_id: f.query_id, group: f.group, severity: f.severity, confidence: f.confidence, start: f.start, end: f.end, statement: f.statement,
+      remediation: f.remediation,
       evidence: f.evidence.map((c) => ({ path: c.path ?? null, line: c.line ?? null, commit: c.sha ?? null, ...(c.original_sha ? { original_commit: c.original_sha } : {}), note: c.note ?? null })),
       details: f.details,
     })),
     omitted_findings: r.omitted.findings,
     sources: r.sources.map((s) => ({ path: s.path, kind: s.kind, format: s.format, sha256: s.sha256, lines: s.total_lines, parsed: s.parsed_lines, rejected: s.rejected_lines, status: s.status })),
   }, null, 2) + '\n';
+}
+
+/** audit.json: the audit as computed (schema clawtrail.audit/1). */
+export function renderAuditJson(a: Audit): string {
+  return JSON.stringify({ schema: 'clawtrail.audit/1', period: a.period, changes: a.changes, previous_period_changes: a.previous_period_changes,
+    new_findings: a.new_findings.map((f) => ({ key: f.id, query_id: f.query_id, severity: f.severity, statement: f.statement, evidence: f.evidence })),
+    stale_baseline_entries: a.stale_baseline_entries, failing: a.failing }, null, 2) + '\n';
 }

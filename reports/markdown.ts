@@ -1,7 +1,8 @@
 // The postmortem in Markdown (GitHub-renderable): Summary, Impact, Detection, Diagnosis, Key moments, Contributing
 // factors, Follow-ups, Cost, Evidence. Text from the evidence is escaped so that it renders as text.
 import { safeText } from '../lib/output.js';
-import type { CaseReport, Citation, Finding } from './model.js';
+import type { CaseReport, Citation } from './model.js';
+import type { Audit } from '../case/audit.js';
 
 export function mdText(s: unknown): string {
   return safeText(s).replace(/[\\`*_[\]|<>#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
@@ -11,20 +12,6 @@ function cite(c: Citation): string {
   if (c.sha) return `commit \`${c.sha.slice(0, 12)}\`${c.original_sha ? ` (\`${c.original_sha.slice(0, 12)}\` in the collected repository)` : ''}${c.path ? ` (${mdText(c.path)})` : ''}`;
   return `\`${safeText(c.path ?? `source ${c.source_id}`).replace(/`/g, "'")}${c.line ? `:${c.line}` : ''}\``;
 }
-
-const FOLLOW_UPS: Record<string, (f: Finding) => string | undefined> = {
-  'ws1006-after-proxy-release': (f) => String(f.details.what_changed ?? '').includes('forwards_upgrade')
-    ? 'Forward the `Upgrade` and `Connection` headers to the gateway again (`proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;`).'
-    : f.details.explanation === 'proxy-release' ? 'Set `proxy_read_timeout` (and `proxy_send_timeout`) well above the gateway\'s 30 s tick (e.g. `3600s`), review proxy config changes for WebSocket impact, and reload at a quiet time with a known `worker_shutdown_timeout`.' : undefined,
-  'token-divergence': () => 'Keep one token source: let `gateway.auth.token` in openclaw.json be the only gateway token (remove `OPENCLAW_GATEWAY_TOKEN` from `.env`, or generate `.env` from it), and give remote clients `gateway.remote.token`.',
-  'pairing-loss-after-recreate': () => 'Mount the pairing dir (`/home/node/.openclaw`, with `devices/` and `identity/`) on a named volume or a fixed bind path, move it whole when the host path changes, and check `OPENCLAW_CONFIG_DIR` before `docker compose up --force-recreate`.',
-  'health-and-timeouts': (f) => f.statement.includes('start_period') ? 'Raise the compose healthcheck `start_period` to at least 45 s.' : f.statement.includes('tick') ? 'Raise the proxy idle timeout above the gateway\'s 30 s tick.' : undefined,
-  'evidence-coverage': (f) => f.statement.includes('are lost') ? 'Run `clawtrail collect --watch` on the host so a recreate no longer loses the old container\'s logs and events.' : undefined,
-  'security-shortcuts': (f) => `Turn the shortcut off: ${f.statement.split(':')[0]}.`,
-  'restart-flaps': () => 'Fix the cause of the repeated exits (see the exit codes) before relying on `restart: unless-stopped`.',
-  'split-brain-versions': () => 'Pin the CLI and gateway containers to the same image tag.',
-  'token-rotation-drills': (f) => f.severity !== 'low' ? 'Distribute the new token before rotating it, and announce rotations to Control UI users.' : undefined,
-};
 
 export function renderMarkdown(r: CaseReport): string {
   const out: string[] = [];
@@ -42,7 +29,7 @@ export function renderMarkdown(r: CaseReport): string {
   } else out.push('- No cluster of failure signals large enough to count as an incident.');
   out.push('');
   out.push('## Detection', '');
-  const detect = r.findings.filter((f) => f.query_id === 'ws-close-bursts' || f.query_id === 'incidents-and-hours').slice(0, 5);
+  const detect = r.findings.filter((f) => f.group === 'symptom' || f.group === 'cost').slice(0, 5);
   if (detect.length) for (const f of detect) out.push(`- ${mdText(f.statement)} (${f.evidence.slice(0, 2).map(cite).join(', ') || 'no citation'})`);
   else out.push('- Nothing in the evidence crossed a burst threshold.');
   out.push('');
@@ -69,12 +56,12 @@ export function renderMarkdown(r: CaseReport): string {
   for (const f of sig.filter((x) => x.start).slice(0, 10)) out.push(`| ${f.start!.replace('T', ' ').replace('Z', '')} | finding | ${mdText(f.statement.slice(0, 200))} | ${f.evidence[0] ? cite(f.evidence[0]) : ''} |`);
   out.push('');
   out.push('## Contributing factors', '');
-  const factors = sig.filter((f) => f !== top && !['ws-close-bursts', 'incidents-and-hours'].includes(f.query_id));
+  const factors = sig.filter((f) => f !== top && f.group !== 'symptom' && f.group !== 'cost');
   if (factors.length) for (const f of factors.slice(0, 15)) out.push(`- **${f.severity}** ${mdText(f.statement)} — ${f.evidence.slice(0, 2).map(cite).join(', ') || 'no citation'}`);
   else out.push('- None found.');
   out.push('');
   out.push('## Follow-ups', '');
-  const ups = [...new Set(r.findings.map((f) => FOLLOW_UPS[f.query_id]?.(f)).filter((x): x is string => !!x))];
+  const ups = [...new Set(r.findings.map((f) => f.remediation).filter((x): x is string => !!x))];
   if (ups.length) for (const u of ups) out.push(`- [ ] ${u}`);
   else out.push('- [ ] None required by the findings.');
   out.push('');
@@ -90,4 +77,21 @@ export function renderMarkdown(r: CaseReport): string {
   for (const j of r.rejects.shown.slice(0, 20)) out.push(`- \`${safeText(j.path).replace(/`/g, "'")}:${j.line}\` ${mdText(j.reason)}: \`${safeText(j.raw ?? '').replace(/`/g, "'")}\``);
   out.push('');
   return out.join('\n');
+}
+
+/** audit.md: the period's config and fingerprint changes, the new findings against the baseline, the stale entries. */
+export function renderAuditMarkdown(a: Audit): string {
+  const md: string[] = [`# Drift audit ${a.period.from} → ${a.period.to}`, '',
+    `Config changes in the period: **${a.changes.length}** (previous period of the same length: ${a.previous_period_changes}).`, '', '## Config and fingerprint changes', ''];
+  if (a.changes.length) {
+    md.push('| when | surface | key | change | commit / file |', '| --- | --- | --- | --- | --- |');
+    for (const c of a.changes) md.push(`| ${c.at} | ${mdText(c.surface)} | ${mdText(c.key)} | ${mdText(c.fp_change ?? `${c.old ?? '∅'} → ${c.new ?? '∅'}`)} | ${c.commit_sha ? '`' + c.commit_sha.slice(0, 12) + '`' : mdText(c.path)} |`);
+  } else md.push('No config value changed in the period.');
+  md.push('', `## New findings (${a.new_findings.length}${a.baseline ? ` against ${mdText(a.baseline)}` : ', no baseline given'})`, '');
+  for (const f of a.new_findings) md.push(`- **${f.severity}** ${mdText(f.statement)} \`${f.id}\``);
+  if (!a.new_findings.length) md.push('None.');
+  md.push('', `## Stale baseline entries (${a.stale_baseline_entries.length})`, '');
+  for (const s of a.stale_baseline_entries) md.push(`- \`${s.key}\` ${s.query_id}: ${mdText(s.statement)}`);
+  if (!a.stale_baseline_entries.length) md.push('None.');
+  return md.join('\n') + '\n';
 }

@@ -1,14 +1,12 @@
 // The report data: one object built from the case database, which the HTML, Markdown, JSON and SARIF renderers
 // all read (GoAccess's one-JSON-blob idea). Everything in it comes from the evidence and carries its citation.
-import type { Store } from '../ingest/store.js';
-import { installShared } from '../queries/runner.js';
-import { readCitedLines, citationKey } from './citations.js';
+import type { Store } from '../case/store.js';
+import type { Citation, Finding, Group } from '../case/finding.js';
+import { readCitedLines } from './citations.js';
 
-export interface Citation { path?: string; line?: number; sha?: string; original_sha?: string; note?: string; source_id?: number }
-export interface Finding {
-  id: string; query_id: string; severity: string; rank: number; start: string | null; end: string | null;
-  statement: string; confidence: number | null; evidence: Citation[]; details: Record<string, unknown>;
-}
+export type { Citation, Finding };
+/** A query as the case's query_catalog describes it (for SARIF rules). */
+export interface QueryInfo { query_id: string; title: string; group: Group; severity: string; sarif: boolean; answers: string }
 export interface SourceRow {
   source_id: number; path: string; kind: string; format: string; sha256: string | null; bytes: number | null; total_lines: number;
   parsed_lines: number; rejected_lines: number; first_ts: string | null; last_ts: string | null; tz: string | null; status: string; note: string | null;
@@ -30,6 +28,7 @@ export interface CaseReport {
   span: { from: string | null; to: string | null };
   verdict: { status: 'incident' | 'attention' | 'clean'; headline: string; causes: Finding[] };
   findings: Finding[];
+  queries: QueryInfo[];
   sources: SourceRow[];
   rejects: { total: number; shown: { path: string; line: number; reason: string; raw: string | null }[] };
   timeline: Timeline;
@@ -47,14 +46,17 @@ const BUCKETS = [60, 300, 900, 3600, 6 * 3600, 86400];
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 export async function buildReport(store: Store, meta: { version: string; commandLine: string; db: string; generatedAt?: string }): Promise<CaseReport> {
-  await installShared(store);
-  const fRows = await store.all<Record<string, string>>(`SELECT finding_id, query_id, severity, rank::INTEGER AS rank,
-      strftime(start_ts, '%Y-%m-%dT%H:%M:%SZ') AS s, strftime(end_ts, '%Y-%m-%dT%H:%M:%SZ') AS e, statement, confidence::DOUBLE AS confidence, evidence, details
+  await store.refreshDerived();
+  const fRows = await store.all<Record<string, string>>(`SELECT finding_id, query_id, query_group, severity, rank::INTEGER AS rank,
+      strftime(start_ts, '%Y-%m-%dT%H:%M:%SZ') AS s, strftime(end_ts, '%Y-%m-%dT%H:%M:%SZ') AS e, statement, confidence::DOUBLE AS confidence, remediation, evidence, details
     FROM findings ORDER BY rank`);
   const all: Finding[] = fRows.map((r) => ({
-    id: r.finding_id, query_id: r.query_id, severity: r.severity, rank: num(r.rank), start: r.s ?? null, end: r.e ?? null, statement: r.statement,
-    confidence: r.confidence === null ? null : Number(r.confidence), evidence: JSON.parse(r.evidence ?? '[]') as Citation[], details: JSON.parse(r.details ?? '{}'),
+    id: r.finding_id, query_id: r.query_id, group: r.query_group as Group, severity: r.severity, rank: num(r.rank), start: r.s ?? null, end: r.e ?? null,
+    statement: r.statement, confidence: r.confidence === null ? null : Number(r.confidence), remediation: r.remediation ?? null,
+    evidence: JSON.parse(r.evidence ?? '[]') as Citation[], details: JSON.parse(r.details ?? '{}'),
   }));
+  const queries = (await store.all<Record<string, string | boolean>>(`SELECT query_id, title, query_group, severity, sarif, answers FROM query_catalog ORDER BY query_id`))
+    .map((q) => ({ query_id: String(q.query_id), title: String(q.title), group: q.query_group as Group, severity: String(q.severity), sarif: q.sarif === true, answers: String(q.answers) }));
   const findings = all.slice(0, MAX_FINDINGS);
   const sources = (await store.all<Record<string, unknown>>(`SELECT source_id::INTEGER AS source_id, path, kind, format, sha256, bytes::BIGINT::DOUBLE AS bytes,
       coalesce(total_lines, 0)::DOUBLE AS total_lines, coalesce(parsed_lines, 0)::DOUBLE AS parsed_lines, coalesce(rejected_lines, 0)::DOUBLE AS rejected_lines,
@@ -88,7 +90,7 @@ export async function buildReport(store: Store, meta: { version: string; command
     }
   }
 
-  const budget = all.filter((f) => f.query_id === 'incidents-and-hours').map((f) => ({ start: f.start, end: f.end, statement: f.statement, ...f.details }));
+  const budget = all.filter((f) => f.group === 'cost').map((f) => ({ start: f.start, end: f.end, statement: f.statement, ...f.details }));
   // Raw lines for every citation shown (findings and timeline samples), capped.
   const wanted: Citation[] = [...findings.flatMap((f) => f.evidence), ...Object.values(focus?.samples ?? {}).flat(), ...Object.values(timeline.samples).flat()];
   const t0 = performance.now();
@@ -98,7 +100,8 @@ export async function buildReport(store: Store, meta: { version: string; command
   const top = all.filter((f) => f.severity === 'critical' || f.severity === 'high');
   const medium = all.filter((f) => f.severity === 'medium');
   const partial = sources.some((s) => !['ok', 'duplicate', 'empty'].includes(s.status));
-  const causes = (top.length ? top : medium).filter((f) => !['ws-close-bursts', 'evidence-coverage', 'incidents-and-hours'].includes(f.query_id)).slice(0, 5);
+  // the verdict is built from causes and config problems; symptoms, costs and coverage notes are shown elsewhere
+  const causes = (top.length ? top : medium).filter((f) => f.group === 'cause' || f.group === 'config').slice(0, 5);
   const verdict = top.length
     ? { status: 'incident' as const, headline: causes[0]?.statement ?? top[0].statement, causes }
     : medium.length
@@ -106,7 +109,7 @@ export async function buildReport(store: Store, meta: { version: string; command
       : { status: 'clean' as const, headline: 'No finding of medium severity or above in the evidence.', causes: [] };
   return {
     schema: 'clawtrail.report/1', tool: { name: 'clawtrail', version: meta.version }, generated_at: meta.generatedAt ?? new Date().toISOString(),
-    command_line: meta.commandLine, db: meta.db, span: { from: span.a, to: span.b }, verdict, findings, sources,
+    command_line: meta.commandLine, db: meta.db, span: { from: span.a, to: span.b }, verdict, findings, queries, sources,
     rejects: { total: rejTotal, shown: rejShown }, timeline, timeline_focus: focus, budget, lines, omitted: { findings: all.length - findings.length, lines: omitted }, partial,
   };
 }
@@ -175,4 +178,3 @@ async function buildTimeline(store: Store, from: string, to: string, findings: F
   return { from: new Date(start * 1000).toISOString(), bucket_s: bucket, buckets: n, lanes, samples };
 }
 
-export { citationKey };

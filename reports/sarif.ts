@@ -1,10 +1,6 @@
 // SARIF 2.1.0 for config and drift findings: locations point at the config file and line, or at the commit that
 // introduced the value, so that code-scanning UIs can show them.
-import { loadQueries } from '../queries/runner.js';
 import type { CaseReport, Finding } from './model.js';
-
-/** Queries whose findings are about configuration (files, commits) rather than runtime behaviour. */
-export const CONFIG_QUERIES = new Set(['token-divergence', 'security-shortcuts', 'health-and-timeouts', 'split-brain-versions', 'ws1006-after-proxy-release', 'pairing-loss-after-recreate', 'token-rotation-drills']);
 
 const LEVEL: Record<string, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
@@ -17,10 +13,11 @@ function locations(f: Finding): unknown[] {
 }
 
 export function renderSarif(r: CaseReport): string {
-  const queries = loadQueries();
-  const results = r.findings.filter((f) => CONFIG_QUERIES.has(f.query_id) && f.severity !== 'info');
-  const rules = queries.filter((q) => results.some((f) => f.query_id === q.id)).map((q) => ({
-    id: q.id, name: q.title.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text: q.title }, fullDescription: { text: q.answers },
+  // queries whose headers say `sarif: true`: their findings are about configuration (files, commits)
+  const sarifQueries = new Map(r.queries.filter((q) => q.sarif).map((q) => [q.query_id, q]));
+  const results = r.findings.filter((f) => sarifQueries.has(f.query_id) && f.severity !== 'info');
+  const rules = [...sarifQueries.values()].filter((q) => results.some((f) => f.query_id === q.query_id)).map((q) => ({
+    id: q.query_id, name: q.title.replace(/[^A-Za-z0-9]+/g, ''), shortDescription: { text: q.title }, fullDescription: { text: q.answers },
     defaultConfiguration: { level: LEVEL[q.severity] ?? 'warning' }, properties: { tags: ['openclaw', 'drift'] },
   }));
   return JSON.stringify({

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { Store } from '../ingest/store.js';
+import { Store } from '../case/store.js';
 import { fromRoot } from '../lib/paths.js';
 import { SAMPLES, runCli, tempDir, writeTree } from './helpers.js';
 
@@ -88,7 +88,7 @@ describe('analyze and its reports', () => {
     const j = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
     expect(j.schema).toBe('clawtrail.findings/1');
     expect(j.findings[0]).toMatchObject({ rank: 1, query_id: 'token-divergence', severity: 'high' });
-    expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'id', 'query_id', 'rank', 'severity', 'start', 'statement']);
+    expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'group', 'id', 'query_id', 'rank', 'remediation', 'severity', 'start', 'statement']);
   });
 
   it('re-renders from the case database alone', () => {
@@ -154,7 +154,7 @@ describe('export', () => {
 
 describe('docs', () => {
   it('documents every table of the schema', () => {
-    const schema = readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8');
+    const schema = ['schema.sql', 'views.sql'].map((f) => readFileSync(fromRoot('case', f), 'utf8')).join('\n');
     const doc = readFileSync(fromRoot('docs', 'schema.md'), 'utf8');
     const tables = [...schema.matchAll(/CREATE (?:TABLE|OR REPLACE VIEW) (?:IF NOT EXISTS )?(\w+)/g)].map((m) => m[1]);
     expect(tables.length).toBeGreaterThan(15);

@@ -11,7 +11,7 @@ import { CLI, runCli, tempDir } from './helpers.js';
 import { ensureImage } from './engine.js';
 import { BundleWriter } from '../collect/bundle-writer.js';
 import { collectInspect } from '../collect/engine-evidence.js';
-import { Fingerprinter } from '../lib/secrets.js';
+import { Fingerprinter } from '../case/secrets.js';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
 const HAVE_ENGINE = engine.status === 0;

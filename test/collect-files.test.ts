@@ -10,7 +10,7 @@ import { collectAddedPaths, stateFileSources } from '../collect/host-files.js';
 import { BundleWriter } from '../collect/bundle-writer.js';
 import { isRemoteEngine } from '../collect/project.js';
 import { sinceCutoff } from '../collect/docker.js';
-import { Fingerprinter } from '../lib/secrets.js';
+import { Fingerprinter } from '../case/secrets.js';
 import { scrubYaml } from '../collect/scrub.js';
 import { scrubbedHistoryBundle } from '../collect/git-history.js';
 import { execFileSync } from 'node:child_process';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Store } from '../ingest/store.js';
+import { Store } from '../case/store.js';
 import { ingest, type IngestOptions, type IngestResult } from '../ingest/ingest.js';
 import { fromRoot } from '../lib/paths.js';
 

@@ -7,7 +7,7 @@ import { mkfifoSync } from './fifo.js';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Store } from '../ingest/store.js';
+import { Store } from '../case/store.js';
 import { CLI, ESC, ingestCase, runCli, tempDir, writeTree } from './helpers.js';
 
 type Src = { path: string; kind: string; format: string; status: string; note: string | null; total: number; parsed: number; rejected: number; tz: string };

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generateSamples } from '../samples/generate.js';
 import { runAll } from '../queries/runner.js';
-import type { Store } from '../ingest/store.js';
+import type { Store } from '../case/store.js';
 import { BUNDLES, SAMPLES, ingestCase, tempDir } from './helpers.js';
 
 function tree(dir: string): Map<string, string> {

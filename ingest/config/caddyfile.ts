@@ -1,6 +1,6 @@
 // Caddyfile: what decides whether WebSockets survive Caddy — the reverse_proxy upstreams, and the stream and
 // transport timeouts (a config reload closes upgraded streams at once unless stream_close_delay is set).
-import type { Fingerprinter } from '../../lib/secrets.js';
+import type { Fingerprinter } from '../../case/secrets.js';
 import { configValue, type ConfigValue } from './values.js';
 
 const DIRECTIVES = ['stream_timeout', 'stream_close_delay', 'flush_interval', 'read_timeout', 'write_timeout', 'dial_timeout', 'keepalive'];

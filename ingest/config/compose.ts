@@ -2,7 +2,7 @@
 // list form, env_file, volumes short and long syntax, ports, healthcheck, network_mode, tty, restart, init, user).
 // Parsed with `yaml` (alias expansion bounded, duplicate keys reported).
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Fingerprinter } from '../../lib/secrets.js';
+import type { Fingerprinter } from '../../case/secrets.js';
 import { configValue, type ConfigValue } from './values.js';
 
 const SERVICE_KEYS = ['image', 'environment', 'env_file', 'volumes', 'ports', 'healthcheck', 'network_mode', 'tty', 'restart', 'init', 'user', 'command', 'container_name'];

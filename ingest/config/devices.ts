@@ -1,8 +1,8 @@
 // Pairing state: devices/paired.json (Record<deviceId, PairedDevice>) and devices/pending.json
 // (Record<requestId, PendingRequest>) of gateways before 2026.9; device tokens are fingerprinted.
 import { lit } from '../../lib/sql.js';
-import type { Fingerprinter } from '../../lib/secrets.js';
-import type { Store } from '../store.js';
+import type { Fingerprinter } from '../../case/secrets.js';
+import type { Store } from '../../case/store.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ms = (v: unknown): string => (typeof v === 'number' ? `make_timestamptz(${Math.trunc(v * 1000)})` : 'NULL');

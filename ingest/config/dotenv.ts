@@ -1,6 +1,6 @@
 // .env files with dotenv semantics: `export`, quotes (single literal, double with \n escapes, multiline),
 // comments, empty values; `${VAR:-default}` is kept as text (compose interpolates it, not the file).
-import type { Fingerprinter } from '../../lib/secrets.js';
+import type { Fingerprinter } from '../../case/secrets.js';
 import { configValue, type ConfigValue } from './values.js';
 
 export interface DotenvEntry { key: string; value: string; line: number }

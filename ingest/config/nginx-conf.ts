@@ -1,7 +1,7 @@
 // nginx.conf: the directives that decide whether WebSockets survive the proxy (timeouts, Upgrade/Connection
 // forwarding, HTTP/1.1 upstream, keepalive, worker_shutdown_timeout, listen/TLS). Read as nginx reads it: statements
 // end at `;` or open a block at `{`, whatever the line layout; quotes and comments are respected.
-import type { Fingerprinter } from '../../lib/secrets.js';
+import type { Fingerprinter } from '../../case/secrets.js';
 import { configValue, type ConfigValue } from './values.js';
 
 const DIRECTIVES = ['proxy_read_timeout', 'proxy_send_timeout', 'proxy_connect_timeout', 'proxy_http_version', 'keepalive_timeout',

@@ -1,7 +1,7 @@
 // openclaw.json (and its .last-good / .bak* copies): the gateway keys of reference §3.2 flattened into
 // config values; token and password values become fingerprints with their form (string, ${VAR}, SecretRef,
 // redaction sentinel).
-import type { Fingerprinter } from '../../lib/secrets.js';
+import type { Fingerprinter } from '../../case/secrets.js';
 import { parseJson5 } from './json5.js';
 import { configValue, lineAt, type ConfigValue } from './values.js';
 

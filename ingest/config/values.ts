@@ -1,8 +1,8 @@
 // The long table of config values over time: one shape for every surface (files, git revisions, inspect).
 import { lit } from '../../lib/sql.js';
-import type { Fingerprinter } from '../../lib/secrets.js';
-import { isSecretName } from '../../lib/secrets.js';
-import type { Store } from '../store.js';
+import type { Fingerprinter } from '../../case/secrets.js';
+import { isSecretName } from '../../case/secrets.js';
+import type { Store } from '../../case/store.js';
 
 export interface ConfigValue {
   surface: string;

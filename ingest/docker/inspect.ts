@@ -1,9 +1,9 @@
 // `docker inspect` dumps: one snapshot of one or many containers. Rows for containers, their mounts and their
 // environment (secret-like values fingerprinted, never kept), plus the environment's token as a config value.
 import { lit } from '../../lib/sql.js';
-import { isSecretName, type Fingerprinter } from '../../lib/secrets.js';
+import { isSecretName, type Fingerprinter } from '../../case/secrets.js';
 import { configValue, insertConfigValues, lineAt } from '../config/values.js';
-import type { Store } from '../store.js';
+import type { Store } from '../../case/store.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -7,14 +7,13 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { lit } from '../../lib/sql.js';
-import type { Fingerprinter } from '../../lib/secrets.js';
-import type { Store } from '../store.js';
+import { SAFE_CONFIG, SAFE_ENV } from '../../lib/git.js';
+import type { Fingerprinter } from '../../case/secrets.js';
+import type { Store } from '../../case/store.js';
 import { configDocumentValues } from '../structured.js';
 import { insertConfigValues } from '../config/values.js';
 import { summaryOf, type SourceSummary } from '../summary.js';
 
-export const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', '-c', 'core.attributesFile=/dev/null', '-c', 'diff.external='];
-export const SAFE_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
 
 /** Which config format a repository path holds, if any. */
 export function configFormatOf(path: string): string | undefined {

@@ -1,12 +1,12 @@
 // CLI: collect (snapshot a compose project into a bundle) and verify (check a bundle against its manifest).
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { EXIT, VERSION, progressReporter } from '../lib/cli-common.js';
+import { EXIT, VERSION, progressReporter } from './common.js';
 import { safeText } from '../lib/output.js';
-import { collect } from './collect.js';
-import { watch } from './watch.js';
-import { verifyBundle } from './manifest.js';
-import { isBundleArchive, unpackArchive, writeArchive } from './archive.js';
+import { collect } from '../collect/collect.js';
+import { watch } from '../collect/watch.js';
+import { verifyBundle } from '../collect/manifest.js';
+import { isBundleArchive, unpackArchive, writeArchive } from '../lib/archive.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fromRoot } from '../lib/paths.js';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,6 @@
-// Opens the case database and applies the schema. One DuckDB file per case.
+// The case database: one DuckDB file per case. Opening it applies the contract — the tables (schema.sql), the
+// generated redact() macro (redact.sql, from secret-rules.ts) and the derived views and macros (views.sql) — and
+// refreshDerived() refills the derived tables (derived.sql) after the evidence changed.
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -47,14 +49,16 @@ export class Store {
     await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
     if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
-    for (const stmt of statements(readFileSync(fromRoot('ingest', 'schema.sql'), 'utf8'))) await store.run(stmt);
+    for (const file of ['schema.sql', 'redact.sql', 'views.sql']) {
+      for (const stmt of statements(readFileSync(fromRoot('case', file), 'utf8'))) await store.run(stmt);
+    }
     await store.discardIncomplete();
     return store;
   }
 
   /** Tables whose rows belong to one source (source_id). */
   static readonly SOURCE_TABLES = ['rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
-    'container_env', 'docker_events', 'config_values', 'commits', 'commit_files', 'devices'];
+    'container_env', 'docker_events', 'config_values', 'commits', 'commit_map', 'commit_files', 'devices'];
 
   /**
    * A source is written statement by statement (large transactions make DuckDB's bulk inserts several times slower)
@@ -66,6 +70,20 @@ export class Store {
     if (!ids && !(await this.one(`SELECT 1 FROM sources WHERE status = 'ingesting'`))) return;
     for (const t of Store.SOURCE_TABLES) await this.run(`DELETE FROM ${t} WHERE ${where}`);
     await this.run(`DELETE FROM sources WHERE ${where}`);
+  }
+
+  /** The evidence state the derived tables were last filled from: the sources' count and highest id. */
+  private async evidenceState(): Promise<string> {
+    return (await this.one<{ s: string }>(`SELECT (SELECT count(*) FROM sources) || ':' || (SELECT coalesce(max(source_id), 0) FROM sources) AS s`))!.s;
+  }
+
+  /** Refills the derived tables (derived.sql) when the evidence changed since they were last filled. */
+  async refreshDerived(): Promise<void> {
+    const state = await this.evidenceState();
+    const done = await this.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'derived_state'`);
+    if (done?.value === state) return;
+    for (const stmt of statements(readFileSync(fromRoot('case', 'derived.sql'), 'utf8'))) await this.run(stmt);
+    await this.run(`INSERT OR REPLACE INTO case_meta VALUES ('derived_state', '${state}')`);
   }
 
   async run(sql: string): Promise<void> {

@@ -1,10 +1,11 @@
-// Helpers shared by the CLI commands (options, exit codes, the ingest summary).
+// Helpers shared by the CLI commands: options, exit codes, progress, and the one "ingest, then print the summary".
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fromRoot } from './paths.js';
-import { safeText, table } from './output.js';
-import type { IngestResult } from '../ingest/ingest.js';
+import { fromRoot } from '../lib/paths.js';
+import { safeText, table } from '../lib/output.js';
+import type { Store } from '../case/store.js';
+import { ingest, type IngestResult } from '../ingest/ingest.js';
 
 export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;
 
@@ -58,6 +59,16 @@ export function printIngestSummary(result: IngestResult, out: NodeJS.WritableStr
   return unknown.length > 0 || result.problems.length > 0 || heavy.length > 0;
 }
 
+/** Ingests the paths with the command's ingest options (progress on a terminal), prints the per-source summary
+ *  unless --quiet, and returns whether the evidence was partial. */
+export async function ingestAndSummarize(store: Store, paths: string[], o: Record<string, unknown>): Promise<{ result: IngestResult; partial: boolean }> {
+  const progress = progressReporter(!!o.quiet);
+  const result = await ingest(store, paths, ingestOptionsFrom(o, progress));
+  if (progress) process.stderr.write('\r\x1b[K');
+  const partial = printIngestSummary(result, o.quiet ? devNull : process.stdout, Number(o.maxRejectRatio));
+  return { result, partial };
+}
+
 export function addIngestOptions(cmd: Command): Command {
   return cmd
     .option('--tz <zone>', 'time zone for timestamps that state none (marked as assumed)', 'UTC')
@@ -69,5 +80,14 @@ export function addIngestOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress and no summary table');
 }
 
-
 export const devNull = { write: () => true } as unknown as NodeJS.WritableStream;
+
+/** --param k=v, repeatable: collects into an object. */
+export function collectParam(v: string, prev: Record<string, string>): Record<string, string> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw new Error(`--param wants k=v, got ${JSON.stringify(v)}`);
+  return { ...prev, [v.slice(0, eq)]: v.slice(eq + 1) };
+}
+
+/** The command line as typed, for the report's provenance. */
+export const commandLine = (): string => ['clawtrail', ...process.argv.slice(2)].map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');

@@ -1,5 +1,6 @@
 -- clawtrail evidence store: every table, in one place.
--- This file is the contract between ingest/, queries/ and reports/. docs/schema.md explains each column.
+-- With views.sql (derived views and macros), derived.sql (derived tables) and the generated redact.sql, this is the
+-- contract between ingest/, collect/, queries/ and reports/. docs/schema.md explains each column.
 --
 -- Conventions
 --   * Every evidence row carries (source_id, line_no): sources.path + line_no is the citation `file:line`.
@@ -291,18 +292,47 @@ CREATE TABLE IF NOT EXISTS devices (
   detail      VARCHAR
 );
 
--- Findings written by the canned queries (queries/*.sql).
+-- Findings written by the canned queries (queries/*.sql): case/finding.ts is their shape in TypeScript.
 CREATE TABLE IF NOT EXISTS findings (
-  finding_id  VARCHAR NOT NULL,         -- stable content hash
+  finding_id  VARCHAR NOT NULL,         -- findingId(): hash of (query_id, statement, start)
   query_id    VARCHAR NOT NULL,
+  query_group VARCHAR NOT NULL,         -- cause | config | symptom | cost | coverage (the query header's group)
   severity    VARCHAR NOT NULL,         -- info | low | medium | high | critical
   rank        INTEGER,
   start_ts    TIMESTAMPTZ,
   end_ts      TIMESTAMPTZ,
   statement   VARCHAR NOT NULL,
   confidence  DOUBLE,
-  evidence    VARCHAR,                  -- JSON list of {source, path, line, sha, event}
-  details     VARCHAR                   -- JSON of the query row
+  remediation VARCHAR,                  -- what to do: the row's remediation column, else the header's
+  evidence    VARCHAR,                  -- JSON list of {source_id, path, line, sha, note}
+  details     VARCHAR                   -- JSON of the query row's other columns
+);
+
+-- The queries that produced the findings, as their headers describe them (written with the findings), so a report
+-- rendered from the case alone can name and describe each (SARIF rules).
+CREATE TABLE IF NOT EXISTS query_catalog (
+  query_id    VARCHAR PRIMARY KEY,
+  title       VARCHAR NOT NULL,
+  query_group VARCHAR NOT NULL,
+  severity    VARCHAR NOT NULL,         -- the default severity of its findings
+  sarif       BOOLEAN NOT NULL,         -- its findings point at config files or commits (findings.sarif)
+  answers     VARCHAR NOT NULL
+);
+
+-- Derived: every WebSocket close with its same-second count and whether its lifetime matches a proxy timeout.
+-- Refilled from the evidence by case/derived.sql whenever the sources changed (Store.refreshDerived); never
+-- written by ingest itself. The ws_close_classified() macro (views.sql) reads it.
+CREATE TABLE IF NOT EXISTS ws_close_base (
+  ts            TIMESTAMPTZ,
+  seen_by       VARCHAR,
+  how           VARCHAR,
+  source_id     INTEGER,
+  line_no       BIGINT,
+  detail        VARCHAR,
+  lifetime_s    DOUBLE,
+  code          INTEGER,
+  same_second   BIGINT,
+  timeout_match BOOLEAN
 );
 
 -- Case metadata (tool version, command line, options).
@@ -310,129 +340,3 @@ CREATE TABLE IF NOT EXISTS case_meta (
   key   VARCHAR PRIMARY KEY,
   value VARCHAR
 );
-
--- Shared SQL helpers used by the ingest scripts.
--- ANSI colour/control sequences (gateway stdout carries them even when it is not a terminal).
-CREATE OR REPLACE MACRO strip_ansi(s) AS regexp_replace(s, '\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-Z\\-_]', '', 'g');
--- Token values in URLs and in the setup script's echo never reach the store.
-CREATE OR REPLACE MACRO redact(s) AS
-  -- one cheap test first: almost no line holds a secret, and the five rewrites cost five regex passes
-  CASE WHEN NOT regexp_matches(s, '(?i)token|passw|secret|bearer|api_?key|session_?key|cookie|private') THEN s ELSE
-  regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(s,
-    '(?i)((?:^|[?#&;/\s])(?:token|access_token|auth_token|gateway_token)=)[^&\s"#;]+', '\1[REDACTED]', 'g'),
-    '(?i)((?:gateway token|token)\s*[:=]\s*["'']?)[A-Za-z0-9_\-\.]{16,}', '\1[REDACTED]', 'g'),
-    '(\b[A-Z0-9_]*(?:TOKEN|PASSWORD|SECRET|API_KEY|SESSION_KEY|COOKIE)[A-Z0-9_]*\s*[=:]\s*["'']?)[^\s"'',&]+', '\1[REDACTED]', 'g'),
-    '(?i)("[A-Za-z_]*(?:token|password|secret|privateKey|apiKey)[A-Za-z_]*"\s*:\s*")[^"]+(")', '\1[REDACTED]\2', 'g'),
-    '(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}', '\1[REDACTED]', 'g'),
-    '(?i)(--(?:token|password)(?:=|\s+|",\s*"))[^\s"]+', '\1[REDACTED]', 'g') END;
--- A cited raw line: redacted, control characters made visible, bounded.
-CREATE OR REPLACE MACRO reject_raw(s) AS left(regexp_replace(redact(s), '[\x00-\x08\x0b-\x1f\x7f]', '�', 'g'), 512);
--- nginx time values ("3600s", "1h", "500ms", "60", "60s (default)") in seconds.
-CREATE OR REPLACE MACRO nginx_seconds(v) AS
-  TRY_CAST(regexp_extract(v, '^\s*(\d+(?:\.\d+)?)', 1) AS DOUBLE)
-  * CASE regexp_extract(v, '^\s*\d+(?:\.\d+)?(ms|s|m|h|d)?', 1) WHEN 'ms' THEN 0.001 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 ELSE 1 END;
--- '-' and '' are "no value" in proxy logs.
-CREATE OR REPLACE MACRO dash_null(s) AS CASE WHEN s IN ('-', '') THEN NULL ELSE s END;
-
--- ---- Derived views (read-only; the queries build on them) ------------------------------------------------------
-
--- Every value a token-bearing surface took, with the instant it took effect. Files of the bundle whose time is only
--- their mtime (valid_from_assumed) count only for surfaces that have no dated history (git, inspect).
-CREATE OR REPLACE VIEW token_surface_values AS
-WITH tagged AS (
-  SELECT CASE
-           WHEN surface = 'openclaw.json' AND key = 'gateway.auth.token' THEN 'config:gateway.auth.token'
-           WHEN surface = 'openclaw.json' AND key = 'gateway.remote.token' THEN 'config:gateway.remote.token'
-           WHEN surface = '.env' AND key = 'OPENCLAW_GATEWAY_TOKEN' THEN 'env-file:OPENCLAW_GATEWAY_TOKEN'
-           WHEN surface = 'compose' AND key LIKE 'services.%.environment.OPENCLAW_GATEWAY_TOKEN' THEN 'compose:' || split_part(key, '.', 2)
-           WHEN surface = 'container-env' AND key = 'OPENCLAW_GATEWAY_TOKEN' THEN 'container:' || regexp_extract(path, '#([^@]+)@', 1)
-         END AS token_surface,
-         *
-  FROM config_values
-)
-SELECT token_surface, fp, secret_shape, value, valid_from, valid_from_assumed, commit_sha, path, source_id, line_no
-FROM tagged t
-WHERE token_surface IS NOT NULL
-  AND (NOT valid_from_assumed
-       OR NOT EXISTS (SELECT 1 FROM tagged u WHERE u.token_surface = t.token_surface AND NOT u.valid_from_assumed));
-
--- Container generations per compose service: which container id served it from when to when.
-CREATE OR REPLACE VIEW container_generations AS
-WITH ids AS (
-  SELECT actor_id AS container_id, any_value(service) AS service, any_value(project) AS project,
-         min(ts) FILTER (WHERE action = 'create') AS created_ev, min(ts) FILTER (WHERE action = 'start') AS first_start_ev,
-         max(ts) FILTER (WHERE action = 'destroy') AS destroyed, count(*) FILTER (WHERE action = 'start') AS starts,
-         count(*) FILTER (WHERE action = 'die') AS dies, list(exit_code ORDER BY ts) FILTER (WHERE action = 'die') AS exit_codes,
-         any_value(replace_of) AS replace_of_ev, max(ts) FILTER (WHERE action = 'die') AS last_die
-  FROM docker_events WHERE type = 'container' AND actor_id IS NOT NULL GROUP BY actor_id
-), snaps AS (
-  SELECT container_id, any_value(service) AS service, any_value(project) AS project, min(created) AS created, min(started_at) AS started_at,
-         max(restart_count) AS restart_count, any_value(replace_of) AS replace_of, max(snapshot_at) AS last_seen, arg_max(status, snapshot_at) AS status
-  FROM containers GROUP BY container_id
-)
-SELECT coalesce(i.container_id, s.container_id) AS container_id,
-       coalesce(i.service, s.service) AS service, coalesce(i.project, s.project) AS project,
-       coalesce(i.created_ev, s.created) AS created,
-       coalesce(i.first_start_ev, s.started_at, s.created) AS started,
-       i.destroyed, coalesce(i.starts, 0) AS start_events, coalesce(i.dies, 0) AS die_events, i.exit_codes, i.last_die,
-       coalesce(i.replace_of_ev, s.replace_of) AS replace_of, s.restart_count, s.last_seen, s.status,
-       CASE WHEN i.container_id IS NOT NULL AND s.container_id IS NOT NULL THEN 'events+inspect'
-            WHEN i.container_id IS NOT NULL THEN 'events' ELSE 'inspect' END AS seen_in
-FROM ids i FULL OUTER JOIN snaps s ON i.container_id = s.container_id
-WHERE coalesce(i.service, s.service) IS NOT NULL;
-
--- Container lifecycle events (kill, die, stop, start, restart, destroy) with `asked`: a death right after a kill or
--- stop event was asked for (docker stop/restart, a compose recreate's SIGKILL after the grace period: exit 137) and is
--- not a failure. The one definition the transitions below and the restart-flaps query count crash loops with.
-CREATE OR REPLACE VIEW container_lifecycle AS
-SELECT *, coalesce(lag(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) IN ('kill', 'stop'), false) AS asked
-FROM docker_events WHERE type = 'container' AND action IN ('kill', 'die', 'stop', 'start', 'restart', 'destroy');
-
--- Transitions of each compose service between and within container generations, classified: `recreate` (a new
--- container id took over: destroy + start, or the compose replace label), `restart in place` (die + start of the same
--- id), `crash loop` (3+ non-zero deaths of one container within 10 minutes that nobody asked for: a death right
--- after a kill or stop event is a stop, not a failure), `manual stop` (a SIGTERM kill or stop
--- with no start after it). Works from events; inspect snapshots alone give the recreates (two ids for one service).
-CREATE OR REPLACE VIEW container_transitions AS
-WITH gens AS (
-  SELECT service, container_id, started, replace_of, lag(container_id) OVER (PARTITION BY service ORDER BY started) AS prev_id
-  FROM container_generations
-), deaths AS (
-  SELECT *, lead(action) OVER (PARTITION BY actor_id ORDER BY ts, line_no) AS next_action,
-         count(*) FILTER (WHERE action = 'die' AND coalesce(exit_code, 0) <> 0 AND NOT asked) OVER (PARTITION BY actor_id ORDER BY ts
-           RANGE BETWEEN INTERVAL 10 MINUTE PRECEDING AND CURRENT ROW) AS recent_failures
-  FROM container_lifecycle
-)
-SELECT service, started AS ts, 'recreate' AS transition, prev_id AS from_container, container_id AS to_container, NULL::INTEGER AS exit_code,
-       CASE WHEN replace_of = prev_id THEN 'compose replace label' ELSE 'new container id for the service' END AS detail
-FROM gens WHERE prev_id IS NOT NULL AND prev_id <> container_id
-UNION ALL
-SELECT coalesce(service, name), ts, CASE WHEN recent_failures >= 3 AND NOT asked THEN 'crash loop' WHEN next_action IN ('start', 'restart') THEN 'restart in place' ELSE 'stopped' END,
-       actor_id, CASE WHEN next_action IN ('start', 'restart') THEN actor_id END, exit_code, 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')
-FROM deaths WHERE action = 'die'
-UNION ALL
-SELECT coalesce(service, name), ts, 'manual stop', actor_id, NULL, NULL, 'kill signal=' || coalesce(signal, '?') || ' with no start after it'
-FROM deaths WHERE action = 'kill' AND coalesce(signal, '15') IN ('15', 'SIGTERM')
-  AND NOT EXISTS (SELECT 1 FROM docker_events e WHERE e.actor_id = deaths.actor_id AND e.action = 'start' AND e.ts > deaths.ts)
-  AND NOT EXISTS (SELECT 1 FROM docker_events e WHERE e.action = 'destroy' AND e.actor_id = deaths.actor_id);
-
--- The fingerprint (and shape) each token surface held at an instant: SELECT * FROM token_surfaces_at(TIMESTAMPTZ '…').
-CREATE OR REPLACE MACRO token_surfaces_at(t) AS TABLE
-SELECT token_surface, arg_max(fp, valid_from) AS fp, arg_max(secret_shape, valid_from) AS secret_shape, arg_max(value, valid_from) AS value,
-       max(valid_from) AS since, arg_max(coalesce(commit_sha, path), valid_from) AS set_by
-FROM token_surface_values WHERE valid_from <= t GROUP BY token_surface;
-
--- One row per WebSocket close, from every source that shows one: gateway lines, client lines, and closes inferred
--- from proxy access lines (a 101 line is written when the upgraded connection ends; 502/504 on an upgrade).
-CREATE OR REPLACE VIEW ws_closes AS
-SELECT ts, close_code AS code, 'gateway' AS seen_by, event AS how, source_id, line_no, close_reason AS detail, NULL::DOUBLE AS lifetime_s
-FROM gateway_events WHERE event IN ('disconnected', 'closed-before-connect', 'closed') AND close_code IS NOT NULL AND ts IS NOT NULL
--- the same close in the console log and the file log is one close (same connection id)
-QUALIFY row_number() OVER (PARTITION BY coalesce(conn_id, source_id || ':' || line_no), event ORDER BY source_id, line_no) = 1
-UNION ALL
-SELECT ts, close_code, 'client', event, source_id, line_no, close_reason, NULL
-FROM gateway_events WHERE event = 'client-closed' AND close_code IS NOT NULL AND ts IS NOT NULL
-UNION ALL
-SELECT ts, CASE WHEN status IN (502, 504) THEN 1006 END, 'proxy', proxy || ' ' || status, source_id, line_no,
-       'upgraded connection ended after ' || round(request_time, 3) || ' s', request_time
-FROM proxy_requests WHERE is_websocket AND status IN (101, 502, 504) AND ts IS NOT NULL;
