@@ -85,7 +85,8 @@ CREATE TABLE IF NOT EXISTS gateway_events (
   meta           VARCHAR                -- JSON meta object of file-log records
 );
 
--- Reverse-proxy access lines (nginx, Caddy, Traefik, HAProxy, Envoy).
+-- Reverse-proxy access lines (nginx, Caddy, Traefik, HAProxy, Envoy), whether from the proxy's own log file or from
+-- its container's log (docker json-file, `docker logs -t`, compose prefix, syslog).
 CREATE TABLE IF NOT EXISTS proxy_requests (
   source_id       INTEGER NOT NULL,
   line_no         BIGINT NOT NULL,
@@ -110,7 +111,19 @@ CREATE TABLE IF NOT EXISTS proxy_requests (
   xff             VARCHAR,
   upgrade         VARCHAR,              -- $http_upgrade when logged
   worker_pid      INTEGER,              -- nginx $pid when logged
-  is_websocket    BOOLEAN               -- status 101, or an Upgrade: websocket request
+  is_websocket    BOOLEAN,              -- a WebSocket, whatever the status: Upgrade: websocket logged, a 101, Caddy's
+                                        -- status-0 tunnel line with upgrade headers
+  container       VARCHAR,              -- the container (or syslog tag) whose log carried the line; NULL for a log file
+  route           VARCHAR,              -- the proxy's name for what served it: HAProxy frontend, Traefik router,
+                                        -- Envoy route, ingress-nginx upstream name
+  end_state       VARCHAR,              -- the proxy's own end code as logged: HAProxy termination state (cD--),
+                                        -- Envoy response flags (UF,URX)
+  end_reason      VARCHAR,              -- done | client-closed | client-timeout | server-closed | server-timeout
+                                        -- | connect-failed | server-error | killed | denied | proxy-error (docs/schema.md)
+  queue_time      DOUBLE,               -- seconds waiting in queues (HAProxy Tw)
+  connect_time    DOUBLE,               -- seconds to connect to the upstream (HAProxy Tc, nginx $upstream_connect_time)
+  header_time     DOUBLE                -- seconds until the upstream's response headers (HAProxy Tr, nginx
+                                        -- $upstream_header_time, Traefik OriginDuration)
 );
 
 -- Reverse-proxy error / event log lines.
@@ -125,15 +138,17 @@ CREATE TABLE IF NOT EXISTS proxy_errors (
   pid        INTEGER,
   conn_serial BIGINT,
   kind       VARCHAR NOT NULL,          -- upstream-timeout | upstream-prematurely-closed | upstream-reset
-                                        -- | connect-refused | reload | reconfigure | signal | worker-exit
-                                        -- | shutdown | start | other
+                                        -- | connect-refused | client-closed | reload | reconfigure | signal
+                                        -- | worker-exit | hard-stop | server-down | server-up | shutdown | start | other
   upgraded   BOOLEAN,                   -- "while proxying upgraded connection"
   message    VARCHAR,
   client     VARCHAR,
   upstream   VARCHAR,
   request    VARCHAR,
   host       VARCHAR,
-  signal     VARCHAR
+  signal     VARCHAR,
+  container  VARCHAR,                   -- the container (or syslog tag) whose log carried the line
+  end_reason VARCHAR                    -- for a line that tells how a connection ended: as in proxy_requests
 );
 
 -- config-audit.jsonl records (who wrote openclaw.json, when).

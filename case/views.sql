@@ -13,6 +13,35 @@ CREATE OR REPLACE MACRO nginx_seconds(v) AS
   * CASE regexp_extract(v, '^\s*\d+(?:\.\d+)?(ms|s|m|h|d)?', 1) WHEN 'ms' THEN 0.001 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 ELSE 1 END;
 -- '-' and '' are "no value" in proxy logs.
 CREATE OR REPLACE MACRO dash_null(s) AS CASE WHEN s IN ('-', '') THEN NULL ELSE s END;
+-- How a connection ended (proxy_requests.end_reason), from what each proxy logs. HAProxy's termination state: its first
+-- character says who ended the session (C/c client abort/timeout, S/s server, K killed by the admin or a hard stop,
+-- D/U a server state change, P/L/R/I the proxy itself), the second in which phase (SC: the connect to the server).
+CREATE OR REPLACE MACRO haproxy_end_reason(tsc) AS
+  CASE WHEN tsc IS NULL OR tsc = '' THEN NULL
+       WHEN left(tsc, 1) IN ('-', 'L') THEN 'done'
+       WHEN left(tsc, 1) = 'C' THEN 'client-closed'
+       WHEN left(tsc, 1) = 'c' THEN 'client-timeout'
+       WHEN left(tsc, 2) = 'SC' THEN 'connect-failed'
+       WHEN left(tsc, 1) = 'S' THEN 'server-closed'
+       WHEN left(tsc, 1) = 's' THEN 'server-timeout'
+       WHEN left(tsc, 1) IN ('K', 'D', 'U') THEN 'killed'
+       WHEN left(tsc, 2) = 'PR' THEN 'denied'
+       ELSE 'proxy-error' END;
+-- Envoy's response flags (the first that says it): UF/UH/UO no upstream connection, UT upstream timeout, UC/UR the
+-- upstream reset, DC the downstream went away, SI a stream idle timeout, NR/RL/UAEX refused by the proxy.
+CREATE OR REPLACE MACRO envoy_end_reason(flags) AS
+  CASE WHEN flags IS NULL THEN NULL
+       WHEN regexp_matches(flags, '(^|,)(UF|UH|UO|URX)(,|$)') THEN 'connect-failed'
+       WHEN regexp_matches(flags, '(^|,)UT(,|$)') THEN 'server-timeout'
+       WHEN regexp_matches(flags, '(^|,)(UC|UR|UPE|UMSDR)(,|$)') THEN 'server-closed'
+       WHEN regexp_matches(flags, '(^|,)DC(,|$)') THEN 'client-closed'
+       WHEN regexp_matches(flags, '(^|,)SI(,|$)') THEN 'client-timeout'
+       WHEN regexp_matches(flags, '(^|,)(NR|RL|UAEX|RLSE|IH)(,|$)') THEN 'denied'
+       ELSE 'proxy-error' END;
+-- A status that says by itself how a request ended: 499 (nginx, Traefik: the client went away), 504 (the upstream
+-- timed out), 502/503 (the upstream failed or was unavailable).
+CREATE OR REPLACE MACRO status_end_reason(st) AS
+  CASE WHEN st = 499 THEN 'client-closed' WHEN st = 504 THEN 'server-timeout' WHEN st IN (502, 503) THEN 'server-error' END;
 
 -- ---- Derived views (read-only; the queries build on them) ------------------------------------------------------
 
@@ -103,7 +132,8 @@ SELECT token_surface, arg_max(fp, valid_from) AS fp, arg_max(secret_shape, valid
 FROM token_surface_values WHERE valid_from <= t GROUP BY token_surface;
 
 -- One row per WebSocket close, from every source that shows one: gateway lines, client lines, and closes inferred
--- from proxy access lines (a 101 line is written when the upgraded connection ends; 502/504 on an upgrade).
+-- from proxy access lines (a 101 line is written when the upgraded connection ends — Caddy 2.6 logs it as status 0;
+-- 502/504 on an upgrade). A proxy that timed the tunnel out or killed it sends no close frame: the client sees 1006.
 CREATE OR REPLACE VIEW ws_closes AS
 SELECT ts, close_code AS code, 'gateway' AS seen_by, event AS how, source_id, line_no, close_reason AS detail, NULL::DOUBLE AS lifetime_s
 FROM gateway_events WHERE event IN ('disconnected', 'closed-before-connect', 'closed') AND close_code IS NOT NULL AND ts IS NOT NULL
@@ -113,9 +143,10 @@ UNION ALL
 SELECT ts, close_code, 'client', event, source_id, line_no, close_reason, NULL
 FROM gateway_events WHERE event = 'client-closed' AND close_code IS NOT NULL AND ts IS NOT NULL
 UNION ALL
-SELECT ts, CASE WHEN status IN (502, 504) THEN 1006 END, 'proxy', proxy || ' ' || status, source_id, line_no,
-       'upgraded connection ended after ' || round(request_time, 3) || ' s', request_time
-FROM proxy_requests WHERE is_websocket AND status IN (101, 502, 504) AND ts IS NOT NULL;
+SELECT ts, CASE WHEN status IN (502, 504) OR end_reason IN ('client-timeout', 'server-timeout', 'killed') THEN 1006 END, 'proxy',
+       proxy || ' ' || status || coalesce(' ' || end_state, ''), source_id, line_no,
+       'upgraded connection ended after ' || round(request_time, 3) || ' s' || coalesce(' (' || end_reason || ')', ''), request_time
+FROM proxy_requests WHERE is_websocket AND status IN (0, 101, 502, 504) AND ts IS NOT NULL;
 
 -- ---- Building blocks of the canned queries ---------------------------------------------------------------------
 

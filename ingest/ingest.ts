@@ -1,20 +1,19 @@
 // Ingest orchestration: discover → scan (hash, lines) → detect → parse (in DuckDB) → account.
 // Each source is ingested in its own transaction, so an interrupted run leaves no half source behind and the
 // next run completes it. Files already ingested (same path and sha256) are skipped: ingest is idempotent.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromRoot } from '../lib/paths.js';
 import { Fingerprinter } from '../case/secrets.js';
-import { fill, lit, statements } from '../lib/sql.js';
+import { lit } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
 import { scanFile, type ScanResult } from './scan.js';
 import { sanitizedCopy } from './sanitize.js';
 import type { Store } from '../case/store.js';
-import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './proxy/nginx-format.js';
-import { nginxAccessSql } from './proxy/nginx-access.js';
+import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './formats/nginx-access/log-format.js';
+import { runLineFormat } from './formats/run.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
@@ -37,47 +36,6 @@ export interface IngestResult {
   sources: SourceSummary[];
   skipped: { path: string; reason: string }[];
   problems: { path: string; reason: string }[];
-}
-
-const sqlFile = (...p: string[]): string => readFileSync(fromRoot('ingest', ...p), 'utf8');
-
-/** Per line-based format: the SQL scripts run after raw_lines is loaded. */
-function scriptsFor(det: Detection, sourceId: number): string[] {
-  const gw = (wrapper: string): string[] => [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', wrapper), sqlFile('gateway', 'console.sql'), sqlFile('gateway', 'events.sql')];
-  switch (det.format) {
-    // the json-file wrapper comes in two steps: see jsonFileSecondStep()
-    case 'docker-json-file': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'docker-json-file.sql'), JSON_FILE_SECOND_STEP, sqlFile('gateway', 'console.sql'), sqlFile('gateway', 'events.sql')];
-    case 'docker-logs': return gw('docker-logs.sql');
-    case 'journald': return gw('journald.sql');
-    case 'tslog': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'tslog.sql'), sqlFile('gateway', 'events.sql')];
-    case 'openclaw-logs': return [sqlFile('gateway', 'stage.sql'), sqlFile('gateway', 'openclaw-logs.sql'), sqlFile('gateway', 'events.sql')];
-    case 'config-audit': return [sqlFile('config-audit.sql')];
-    case 'nginx-error': return [sqlFile('proxy', 'nginx-error.sql')];
-    case 'caddy-json': return [sqlFile('proxy', 'caddy.sql')];
-    case 'traefik-clf': return [sqlFile('proxy', 'traefik-clf.sql')];
-    case 'traefik-json': return [sqlFile('proxy', 'traefik-json.sql')];
-    case 'haproxy': return [sqlFile('proxy', 'haproxy.sql')];
-    case 'envoy': return [sqlFile('proxy', 'envoy.sql')];
-    case 'docker-events-json': return [sqlFile('docker', 'events-json.sql')];
-    case 'docker-events-text': return [sqlFile('docker', 'events-text.sql')];
-    default:
-      if (det.nginx) return [nginxAccessSql(det.nginx, sourceId)];
-      return [];
-  }
-}
-
-/** Placeholder in a script list: the json-file merge step is chosen once the file's records are known. */
-const JSON_FILE_SECOND_STEP = '-- @json-file-second-step';
-
-/**
- * Joining split records needs a window over the whole file: only done when a file has a record over 16 KiB; and the
- * rejects step (a positional join back to the raw lines) only when a record is bad.
- */
-async function jsonFileSecondStep(store: Store): Promise<string> {
-  const r = (await store.one<{ partial: string; bad: string }>(`SELECT count(*) FILTER (WHERE x[1] IS NOT NULL AND NOT ends_with(x[1], chr(10))) AS partial,
-      count(*) FILTER (WHERE x IS NULL OR x[1] IS NULL) AS bad FROM jf`))!;
-  return [Number(r.bad) > 0 ? sqlFile('gateway', 'docker-json-rejects.sql') : '', 'DROP TABLE raw_lines;\n',
-    sqlFile('gateway', Number(r.partial) > 0 ? 'docker-json-partials.sql' : 'docker-json-whole.sql')].join('\n');
 }
 
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
@@ -121,7 +79,7 @@ export async function collectNginxFormats(files: InputFile[]): Promise<CompiledF
   for (const f of files) {
     if (!/\.conf$|nginx/i.test(f.path)) continue;
     try {
-      const st = (await import('node:fs')).statSync(f.path);
+      const st = statSync(f.path);
       if (st.size > 4 * 1024 * 1024) continue;
       const text = readFileSync(f.path, 'utf8');
       if (!/\blog_format\b/.test(text)) continue;
@@ -276,12 +234,9 @@ async function ingestFile(
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
       const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM raw_lines`))!;
-      const rowbase = loaded.b;
-      for (const step of scriptsFor(det, sourceId)) {
-        const script = step === JSON_FILE_SECOND_STEP ? await jsonFileSecondStep(store) : step;
-        const sql = fill(script, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase });
-        for (const stmt of statements(sql)) await store.run(stmt);
-      }
+      const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b });
+      if (named.format !== det.format || named.kind !== det.kind) await store.run(`UPDATE sources SET kind = ${lit(named.kind)}, format = ${lit(named.format)} WHERE source_id = ${sourceId}`);
+      await store.run('DROP TABLE IF EXISTS raw_lines');
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
         notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);

@@ -1,7 +1,7 @@
 // Reverse-proxy log shapes: nginx (builtin shapes and a log_format compiled from the bundle's nginx.conf), nginx
 // error log, Caddy JSON, Traefik CLF and JSON, HAProxy, Envoy. Fields, UTC instants, redaction, line accounting.
 import { describe, expect, it } from 'vitest';
-import { compileFormat, parseLogFormats } from '../ingest/proxy/nginx-format.js';
+import { compileFormat, parseLogFormats } from '../ingest/formats/nginx-access/log-format.js';
 import { ingestCase, writeTree } from './helpers.js';
 
 type Row = Record<string, unknown>;
@@ -128,7 +128,7 @@ describe('other proxies', () => {
   it('HAProxy HTTP log behind syslog, with the accept date in the assumed zone and the end after Tt', async () => {
     const text = 'Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2026:12:14:14.655] http-in openclaw/gw1 10/0/30/69/60109 101 2750 - - ---- 1/1/1/1/0 0/0 "GET /?token=zzzzzzzzzzzzzzzz HTTP/1.1"\nFeb  6 12:15:00 localhost haproxy[14389]: Proxy http-in started.\n';
     const { req, err, sources } = await proxy({ 'haproxy.log': text });
-    expect(sources[0]).toMatchObject({ format: 'haproxy', rejected: 0 });
+    expect(sources[0]).toMatchObject({ format: 'journald+haproxy', kind: 'proxy-access', rejected: 0 });
     expect(req[0]).toMatchObject({ proxy: 'haproxy', status: 101, request_time: 60.109, started: '2026-02-06T12:14:14.655Z', ts: '2026-02-06T12:15:14.764Z', tz_assumed: true, upstream_addr: 'openclaw/gw1', url: '/?token=[REDACTED]' });
     expect(err[0]).toMatchObject({ proxy: 'haproxy', kind: 'reload' });
   });

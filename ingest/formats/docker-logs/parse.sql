@@ -9,10 +9,11 @@ SELECT rowid - {{rowbase}} AS line_no, line,
 FROM raw_lines WHERE line IS NOT NULL;
 INSERT INTO rejects
 SELECT {{source_id}}, line_no, 'binary or invalid UTF-8 content in a text log line', reject_raw(line) FROM dl WHERE is_binary;
-INSERT INTO gw_a
+INSERT INTO payloads
 SELECT line_no, 1, nullif(g.dts, ''), coalesce(nullif(trim(strip_ansi(g.prefix)), ''), {{container}}), NULL, g.payload
 FROM (SELECT line_no,
              regexp_extract(line,
                '^(?:((?:\x1b\[[0-9;]*m)*[A-Za-z0-9_.@-]+ *(?:\x1b\[[0-9;]*m)*)\|(?:\x1b\[[0-9;]*m)* ?)?(?:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d)) )?(.*)$',
                ['prefix', 'dts', 'payload']) AS g
       FROM dl WHERE NOT is_binary);
+DROP TABLE dl;

@@ -6,6 +6,7 @@ export interface NginxLogFormat {
   name: string;
   format: string;          // the log_format text, quotes joined
   origin: string;          // 'builtin' or the nginx.conf path (and line) that declared it
+  escape?: 'default' | 'json' | 'none';   // how nginx escaped the values (log_format … escape=)
 }
 
 export interface CompiledFormat extends NginxLogFormat {
@@ -32,9 +33,17 @@ export const BUILTIN_FORMATS: NginxLogFormat[] = [
     origin: 'builtin',
   },
   {
-    name: 'combined+xff',
+    // the official nginx image's conf (and most distributions' commented example)
+    name: 'main',
     format:
       '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"',
+    origin: 'builtin',
+  },
+  {
+    // ingress-nginx's default (kubernetes.github.io/ingress-nginx, user-guide/nginx-configuration/log-format)
+    name: 'upstreaminfo',
+    format:
+      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id',
     origin: 'builtin',
   },
   {
@@ -50,13 +59,14 @@ const TIME_ISO = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+
 // $upstream_* lists: "0.001, 0.000" (tries) and "0.001 : 0.002" (internal redirects)
 const UPSTREAM_LIST = String.raw`[^ "]*(?:(?:, | : )[^ "]*)*`;
 
-function varPattern(name: string, quoted: boolean): string {
+function varPattern(name: string, quoted: boolean, escape: NginxLogFormat['escape']): string {
   if (name === 'time_local') return TIME_LOCAL;
   if (name === 'time_iso8601') return TIME_ISO;
   if (name === 'msec') return String.raw`\d+(?:\.\d+)?`;
   if (name === 'status') return String.raw`\d{3}`;
-  if (name.startsWith('upstream_')) return UPSTREAM_LIST;
-  if (quoted) return '[^"]*';
+  if (name.startsWith('upstream_')) return quoted ? String.raw`[^"]*` : UPSTREAM_LIST;
+  // escape=default writes a quote as \x22 and escape=json as \" ; escape=none leaves it as it is
+  if (quoted) return escape === 'json' ? String.raw`(?:[^"\\]|\\.)*` : escape === 'none' ? '.*?' : '[^"]*';
   return String.raw`\S*`;
 }
 
@@ -81,7 +91,7 @@ export function compileFormat(fmt: NginxLogFormat): CompiledFormat {
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     vars.push(n === 1 ? name : `${name}_${n}`);
-    parts.push(`(${varPattern(name, quoteOpen)})`);
+    parts.push(`(${varPattern(name, quoteOpen, fmt.escape)})`);
     last = m.index + m[0].length;
   }
   parts.push(escapeLiteral(fmt.format.slice(last)));
@@ -98,13 +108,15 @@ function stripComments(conf: string): string {
 export function parseLogFormats(conf: string, origin: string): NginxLogFormat[] {
   const text = stripComments(conf);
   const out: NginxLogFormat[] = [];
-  const re = /\blog_format\s+([A-Za-z0-9_.-]+)\s+((?:escape=\S+\s+)?)((?:'[^']*'|"(?:[^"\\]|\\.)*"|\s+)+);/g;
+  const re = /\blog_format\s+([A-Za-z0-9_.-]+)\s+(?:escape=(\w+)\s+)?((?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s;'"]+|\s+)+);/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
-    const pieces = m[3].match(/'[^']*'|"(?:[^"\\]|\\.)*"/g) ?? [];
-    const format = pieces.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/\\"/g, '"') : p.slice(1, -1))).join('');
+    // quoted pieces are joined as they are; an unquoted piece ends at whitespace
+    const pieces = m[3].match(/'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"]+/g) ?? [];
+    const format = pieces.map((p) => (p.startsWith('"') ? p.slice(1, -1).replace(/\\"/g, '"') : p.startsWith("'") ? p.slice(1, -1) : p)).join('');
     const line = text.slice(0, m.index).split('\n').length;
-    out.push({ name: m[1], format, origin: `${origin}:${line}` });
+    const escape = m[2] === 'json' || m[2] === 'none' ? m[2] : 'default';
+    out.push({ name: m[1], format, origin: `${origin}:${line}`, escape });
   }
   return out;
 }

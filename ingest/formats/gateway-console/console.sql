@@ -6,8 +6,9 @@ CREATE OR REPLACE TEMP TABLE gw_c AS
 SELECT line_no, line_count, daemon_ts_text, container, stream,
        CASE WHEN contains(payload, chr(27)) THEN strip_ansi(payload) ELSE payload END AS clean,
        CASE WHEN contains(payload, chr(27)) THEN regexp_extract(payload, '\](?:\x1b\[[0-9;]*m)* \x1b\[(3[13])m', 1) ELSE '' END AS colour
-FROM gw_a;
-DROP TABLE gw_a;
+FROM {{payloads}} WHERE payload IS NOT NULL;
+-- the payloads are copied now: when no other format reads them, they are let go at once (memory)
+{{release_payloads}}
 -- The layout `[stamp ][[sub] ]message` is split with string functions and capture-free full matches: a capturing
 -- regex over it is not one-pass for RE2 and costs ten times more on big logs.
 CREATE OR REPLACE TEMP TABLE gw_c1 AS
