@@ -71,14 +71,14 @@ INSERT INTO proxy_errors BY NAME
 SELECT {{source_id}} AS source_id, line_no, 'haproxy' AS proxy, container,
        TRY_CAST(daemon_ts_text AS TIMESTAMPTZ) AS ts, daemon_ts_text AS ts_text, false AS tz_assumed,
        lower(nullif(lvl, '')) AS level, TRY_CAST(nullif(pid, '') AS INTEGER) AS pid,
-       CASE WHEN regexp_matches(msg, '^(Reloading HAProxy|Reexecuting Master process)') THEN 'reload'
-            WHEN regexp_matches(msg, '^(New worker|Loading success)') THEN 'start'
+       -- a new worker (or, through a log target, a proxy started) takes the config in force: a release
+       CASE WHEN regexp_matches(msg, '^(Reloading HAProxy|Reexecuting Master process|New worker|Proxy \S+ started)') THEN 'reload'
+            WHEN regexp_matches(msg, '^Loading success') THEN 'start'
             WHEN regexp_matches(msg, '^(soft-stop running for too long|Proxy \S+ hard-stopped)') THEN 'hard-stop'
             WHEN regexp_matches(msg, '^(Former worker|Current worker) ') THEN 'worker-exit'
             WHEN regexp_matches(msg, ' is DOWN|has no server available') THEN 'server-down'
             WHEN regexp_matches(msg, ' is UP') THEN 'server-up'
             WHEN regexp_matches(msg, '^(Proxy \S+ stopped|Stopping |Exiting Master process|All workers exited)') THEN 'shutdown'
-            WHEN regexp_matches(msg, '^Proxy \S+ started') THEN 'start'
             ELSE 'other' END AS kind,
        false AS upgraded, redact(msg) AS message,
        nullif(regexp_extract(msg, '^(?:Backup )?Server (\S+/\S+) is', 1), '') AS upstream,
