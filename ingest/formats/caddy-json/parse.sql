@@ -13,7 +13,7 @@ SELECT line_no, container, j,
             THEN make_timestamptz((TRY_CAST(j->>'$.ts' AS DOUBLE) * 1000000)::BIGINT)
             ELSE TRY_CAST(j->>'$.ts' AS TIMESTAMPTZ) END AS ts,
        j->>'$.ts' AS ts_text,
-       coalesce(j->>'$.msg' = 'handled request' OR json_exists(j, '$.request.method'), false) AS is_access,
+       coalesce(j->>'$.msg' = 'handled request' OR starts_with(j->>'$.logger', 'http.log.access'), false) AS is_access,
        TRY_CAST(j->>'$.status' AS INTEGER) AS status,
        lower(coalesce(j->>'$.request.headers.Upgrade[0]', '')) = 'websocket' AS upgrade_asked,
        concat_ws(': ', j->>'$.msg', j->>'$.error') AS text

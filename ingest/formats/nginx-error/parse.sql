@@ -17,7 +17,7 @@ SELECT {{source_id}} AS source_id, line_no, 'nginx' AS proxy, container,
          WHEN contains(g.msg, 'upstream prematurely closed') THEN 'upstream-prematurely-closed'
          WHEN regexp_matches(g.msg, '\(104: Connection reset by peer\)|reset by peer') THEN 'upstream-reset'
          WHEN regexp_matches(g.msg, 'connect\(\) failed \(111|Connection refused|no live upstreams') THEN 'connect-refused'
-         WHEN regexp_matches(g.msg, '^client (?:prematurely )?closed|^client timed out') THEN 'client-closed'
+         WHEN regexp_matches(g.msg, 'client (?:prematurely )?closed|^client timed out') THEN 'client-closed'
          WHEN regexp_matches(g.msg, 'SIGHUP|reconfiguring') THEN 'reload'
          WHEN contains(g.msg, 'signal process started') THEN 'signal'
          WHEN regexp_matches(g.msg, '^signal \d+ \(SIG\w+\) received') THEN 'signal'
@@ -35,7 +35,7 @@ SELECT {{source_id}} AS source_id, line_no, 'nginx' AS proxy, container,
        CASE
          WHEN contains(g.msg, 'upstream timed out') THEN 'server-timeout'
          WHEN starts_with(g.msg, 'client timed out') THEN 'client-timeout'
-         WHEN regexp_matches(g.msg, '^client (?:prematurely )?closed') THEN 'client-closed'
+         WHEN regexp_matches(g.msg, 'client (?:prematurely )?closed') THEN 'client-closed'
          WHEN regexp_matches(g.msg, 'upstream prematurely closed|reset by peer') THEN 'server-closed'
          WHEN regexp_matches(g.msg, 'connect\(\) (?:to \S+ )?failed|no live upstreams') THEN 'connect-failed' END AS end_reason
 FROM ne WHERE g.t <> '';
