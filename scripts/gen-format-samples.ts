@@ -400,6 +400,91 @@ backend dead
   return { haproxy, journald, syslog };
 }
 
+// ---- the same programs in containers (a private Docker engine through DOCKER_HOST): real envelopes ------------------
+/** An image without a registry: the Debian binaries and the libraries ldd lists, plus a static busybox. */
+function importImage(docker: (args: string[], input?: Buffer) => string): string {
+  const root = join(work, 'rootfs');
+  const files = new Set<string>(['/usr/sbin/haproxy', '/usr/sbin/nginx', '/usr/bin/caddy', '/bin/busybox']);
+  for (const bin of ['/usr/sbin/haproxy', '/usr/sbin/nginx', '/usr/bin/caddy']) {
+    for (const m of spawnSync('ldd', [bin], { encoding: 'utf8' }).stdout.matchAll(/(\/\S+\.so[.\d]*)/g)) files.add(m[1]);
+  }
+  for (const f of files) {
+    mkdirSync(join(root, f, '..'), { recursive: true });
+    spawnSync('cp', ['-L', f, join(root, f)]);
+  }
+  for (const d of ['tmp', 'etc', 'var/log/nginx', 'run']) mkdirSync(join(root, d), { recursive: true });
+  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n');
+  writeFileSync(join(root, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 1 << 30 }).stdout;
+  docker(['import', '-', 'clawtrail-proxies:samples'], tar);
+  return 'clawtrail-proxies:samples';
+}
+
+async function runContainers(up: number): Promise<{ jsonFile: Sample[]; dockerLogs: Sample[] }> {
+  const docker = (args: string[], input?: Buffer): string => {
+    const r = spawnSync('docker', args, { input, encoding: 'buffer', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`docker ${args[0]}: ${r.stderr.toString()}`);
+    return r.stdout.toString();
+  };
+  const image = importImage(docker);
+  const info = JSON.parse(docker(['version', '--format', '{{json .Server}}'])) as { Version: string };
+  const from = `real Docker Engine ${info.Version} json-file and \`docker logs -t\` (scripts/gen-format-samples.ts)`;
+  const [hp, cp, np] = [await freePort(), await freePort(), await freePort()];
+  const conf = join(work, 'containers');
+  mkdirSync(conf, { recursive: true });
+  writeFileSync(join(conf, 'haproxy.cfg'), `global\n  log stdout format raw local0\ndefaults\n  mode http\n  log global\n  option httplog\n  timeout connect 2s\n  timeout client 30s\n  timeout server 30s\n  timeout tunnel 1s\nfrontend fe\n  bind 127.0.0.1:${hp}\n  default_backend be\nbackend be\n  server gw1 127.0.0.1:${up}\n`);
+  writeFileSync(join(conf, 'Caddyfile'), `{\n\tadmin off\n\tauto_https off\n\tstorage file_system /tmp/caddy\n}\nhttp://:${cp} {\n\tbind 127.0.0.1\n\tlog {\n\t\toutput stdout\n\t\tformat json\n\t}\n\treverse_proxy 127.0.0.1:${up}\n}\n`);
+  writeFileSync(join(conf, 'nginx.conf'), `daemon off;\nuser root;\nworker_processes 1;\nerror_log /dev/stderr info;\npid /tmp/nginx.pid;\nevents { worker_connections 64; }\nhttp {\n  access_log /dev/stdout;\n  client_body_temp_path /tmp; proxy_temp_path /tmp; fastcgi_temp_path /tmp; uwsgi_temp_path /tmp; scgi_temp_path /tmp;\n  server {\n    listen 127.0.0.1:${np};\n    location / { proxy_pass http://127.0.0.1:${up}; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; proxy_read_timeout 1s; }\n  }\n}\n`);
+  const run = (name: string, cmd: string[]): string => docker(['run', '-d', '--name', name, '--network', 'host', '--log-driver', 'json-file', '-v', `${conf}:/conf:ro`, image, ...cmd]).trim();
+  const ids = {
+    haproxy: run('samples-haproxy', ['/usr/sbin/haproxy', '-f', '/conf/haproxy.cfg']),
+    caddy: run('samples-caddy', ['/usr/bin/caddy', 'run', '--config', '/conf/Caddyfile', '--adapter', 'caddyfile']),
+    nginx: run('samples-nginx', ['/usr/sbin/nginx', '-c', '/conf/nginx.conf']),
+  };
+  try {
+    await sleep(2000);
+    const ex: Record<string, Exchange[]> = {};
+    for (const [name, port] of [['haproxy', hp], ['caddy', cp], ['nginx', np]] as const) {
+      ex[name] = await drive(port, `${name}-in-docker`);
+      await websocket(port, `/ws/${name}-in-docker`, 3000);
+      ex[name].push({ method: 'GET', path: `/ws/${name}-in-docker`, status: name === 'caddy' ? 0 : 101, websocket: true });
+    }
+    await sleep(500);
+    const jsonFile: Sample[] = [];
+    const dockerLogs: Sample[] = [];
+    for (const [name, id] of Object.entries(ids)) {
+      const logPath = JSON.parse(docker(['inspect', id]))[0].LogPath as string;
+      const records = lines(logPath);
+      // stdout and stderr merged, as a user's `docker logs -t … 2>&1` has them
+      const stamped = spawnSync('sh', ['-c', `docker logs -t ${id} 2>&1`], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.trim()).sort();
+      for (const e of ex[name]) {
+        const fields: Fields = { proxy: name, method: e.method, path: redacted(e.path), status: e.status, is_websocket: !!e.websocket, container: id.slice(0, 12) };
+        // nginx's error log (stderr) names the same request: the access line is the other one
+        const access = (l: string): boolean => l.includes(e.path) && !/\[(?:info|notice|warn|error)\] \d+#/.test(l);
+        const rec = records.find(access);
+        const st = stamped.find(access);
+        if (!rec || !st) throw new Error(`${name} in docker: no line for ${e.path}`);
+        const payload = name === 'nginx' ? 'nginx-access:combined+nginx-error' : name === 'caddy' ? 'caddy-json' : 'haproxy';
+        jsonFile.push({ line: rec, table: 'proxy_requests', fields: { ...fields, container: null }, format: `docker-json-file+${payload}`, from: `${from}, ${name} stdout` });
+        dockerLogs.push({ line: st, table: 'proxy_requests', fields: { ...fields, container: null, tz_assumed: false }, format: `docker-logs+${payload}`, from: `${from}, ${name} stdout` });
+      }
+      if (name === 'nginx') {
+        // its stderr in the same container log: the error log's line for the WebSocket its proxy_read_timeout cut
+        const cut = (l: string): boolean => /upgraded connection/.test(l) && l.includes('/ws/nginx-in-docker');
+        const rec = records.find(cut);
+        const st = stamped.find(cut);
+        if (!rec || !st) throw new Error('nginx in docker: no error-log line for the cut WebSocket');
+        const fields: Fields = { proxy: 'nginx', kind: 'upstream-timeout', end_reason: 'server-timeout', upgraded: true, tz_assumed: false };
+        jsonFile.push({ line: rec, table: 'proxy_errors', fields, format: 'docker-json-file+nginx-access:combined+nginx-error', from: `${from}, nginx stderr` });
+        dockerLogs.push({ line: st, table: 'proxy_errors', fields, format: 'docker-logs+nginx-access:combined+nginx-error', from: `${from}, nginx stderr` });
+      }
+    }
+    return { jsonFile, dockerLogs };
+  } finally {
+    if (!process.env.KEEP) docker(['rm', '-f', ...Object.values(ids)]);
+  }
+}
+
 function write(folder: string, samples: Sample[]): void {
   const file = fromRoot('ingest', 'formats', folder, 'samples.real.jsonl');
   writeFileSync(file, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
@@ -417,6 +502,11 @@ async function main(): Promise<void> {
     write('haproxy', h.haproxy);
     write('journald', h.journald);
     write('syslog', h.syslog);
+    if (process.env.DOCKER_HOST) {
+      const c = await runContainers(up.port);
+      write('docker-json-file', c.jsonFile);
+      write('docker-logs', c.dockerLogs);
+    } else process.stderr.write('DOCKER_HOST is not set: the container envelopes (docker-json-file, docker-logs) are not regenerated\n');
   } finally {
     for (const s of up.sockets) s.destroy();
     up.server.closeAllConnections();

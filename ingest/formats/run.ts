@@ -85,7 +85,7 @@ export async function runLineFormat(store: Store, det: Detection, nginxFormats: 
     });
   }
   await store.run('DROP TABLE IF EXISTS payloads');
-  const proxies = [...new Set(groups.filter((g) => g.format.name !== 'gateway-console').map(payloadName))];
+  const proxies = [...new Set(groups.filter((g) => g.format.name !== 'gateway-console').map(payloadName))].sort();
   if (proxies.length === 0) return { kind: det.kind, format: det.format };
   const kind = groups.some((g) => g.format.name === 'gateway-console') ? 'gateway-log' : groups.find((g) => g.format.name !== 'gateway-console')!.format.kind;
   return { kind, format: `${f.name}+${proxies.join('+')}` };

@@ -2,7 +2,7 @@
 // syslog or docker envelope (those are taken off first, see the envelope formats).
 import { formatSql, type LineFormat } from '../format.js';
 
-const ACCESS = /^\S+:\d+ \[\d\d\/[A-Za-z]{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?\] \S+ \S+\/\S+ (?:-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (?:\d{3}|-1) |-?\d+\/-?\d+\/\+?-?\d+ \+?\d+ \S{2} )/;
+const ACCESS = /^[^\s"{]+:\d+ \[\d\d\/[A-Za-z]{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?\] \S+ \S+\/\S+ (?:-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ (?:\d{3}|-1) |-?\d+\/-?\d+\/\+?-?\d+ \+?\d+ \S{2} )/;
 const CLF = /^\S+ \S+ \S+ \[\d\d\/[A-Za-z]{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] "[^"]*" (?:\d{3}|-1) \+?\d+ "[^"]*" "[^"]*" \d+ \d+ "[^"]*" "[^"]*" "[^"]*" -?\d+ -?\d+ -?\d+ -?\d+ \+?-?\d+ \S{4} /;
 const NOTICE = /^\[(NOTICE|WARNING|ALERT|EMERG|CRIT|ERR|INFO|DEBUG)\] +\(\d+\) : /;
 const MESSAGE = /^(?:Proxy \S+ (?:started|stopped|hard-stopped|paused|resumed)|(?:Server|Backup Server) \S+\/\S+ is (?:UP|DOWN|going DOWN|MAINT)|backend \S+ has no server available|Stopping (?:frontend|backend|proxy) |Pausing (?:frontend|proxy) |Health check for (?:backup )?server |soft-stop running for too long)/;
