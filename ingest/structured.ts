@@ -14,6 +14,9 @@ import { dotenvValues } from './config/dotenv.js';
 import { openclawValues } from './config/openclaw-json.js';
 import { nginxValues } from './config/nginx-conf.js';
 import { caddyValues } from './config/caddyfile.js';
+import { caddyJsonValues } from './config/caddy-json.js';
+import { haproxyValues } from './config/haproxy-cfg.js';
+import { traefikValues } from './config/traefik.js';
 import { insertConfigValues, type ConfigValue } from './config/values.js';
 import { ingestDevices } from './config/devices.js';
 import { ingestInspect, snapshotFromContent } from './docker/inspect.js';
@@ -58,6 +61,14 @@ export function configDocumentValues(format: string, text: string, fpr: Fingerpr
       return { values: nginxValues(text, fpr), bad: [] };
     case 'caddyfile':
       return { values: caddyValues(text, fpr), bad: [] };
+    case 'caddy-config-json':
+      return { values: caddyJsonValues(text, fpr), bad: [] };
+    case 'haproxy-cfg':
+      return { values: haproxyValues(text, fpr), bad: [] };
+    case 'traefik-yaml':
+      return traefikValues(text, 'yaml', fpr);
+    case 'traefik-toml':
+      return traefikValues(text, 'toml', fpr);
     default:
       return { values: [], bad: [] };
   }
@@ -125,7 +136,8 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
     const lastTouched = values.find((v) => v.key === 'meta.lastTouchedAt')?.value;
     const validFrom = lastTouched && !Number.isNaN(Date.parse(lastTouched)) ? { at: new Date(lastTouched).toISOString(), assumed: false } : { at: mtime, assumed: true };
     await insertConfigValues(store, { validFrom: validFrom.at, validFromAssumed: validFrom.assumed, commitSha: null, path, sourceId }, values);
-    if (det.format === 'compose' && bad.length && values.length === 0) return { parsed: 0, rejected: total }; // an unparseable YAML document is rejected whole
+    // an unparseable YAML/TOML document is rejected whole
+    if (['compose', 'traefik-yaml', 'traefik-toml'].includes(det.format) && bad.length && values.length === 0) return { parsed: 0, rejected: total };
     return { parsed: total - bad.length, rejected: bad.length };
   } catch (err) {
     const e = err as Error;

@@ -6,7 +6,8 @@ import { configValue, type ConfigValue } from './values.js';
 
 const DIRECTIVES = ['proxy_read_timeout', 'proxy_send_timeout', 'proxy_connect_timeout', 'proxy_http_version', 'keepalive_timeout',
   'worker_shutdown_timeout', 'proxy_buffering'];
-const LISTED = ['listen', 'proxy_pass', 'access_log', 'error_log', 'ssl_certificate'];
+// an included file is read as its own file of the bundle (never followed from here): the include says where it sits
+const LISTED = ['listen', 'proxy_pass', 'access_log', 'error_log', 'ssl_certificate', 'include'];
 
 export interface NginxStatement { words: string[]; line: number }
 

@@ -51,7 +51,8 @@ export const DOCUMENT_FORMATS: DocumentFormat[] = [
   { name: 'haproxy-cfg', kind: 'proxy-config', reads: '`haproxy.cfg` (timeouts incl. tunnel and hard-stop-after, log format, frontends, backends, servers, health checks)',
     claims: (n, t) => /^haproxy[\w.-]*\.cfg$/.test(n) || (/\.cfg$/.test(n) && /^\s*(frontend|backend|listen|defaults|global)\b/m.test(t)) },
   { name: 'nginx-conf', kind: 'proxy-config', reads: '`nginx.conf` and the files it includes (timeouts, Upgrade forwarding, log_format)',
-    claims: (n, t) => ((/(^|\.)nginx\.conf$|\.conf$/.test(n) && /\b(server|http|location|upstream)\s*[{]/.test(t)) || /^\s*(log_format|proxy_pass|proxy_read_timeout)\b/m.test(t)) },
+    // an included snippet (conf.d/*.conf, snippets/*.conf) has proxy_* directives without a block around them
+    claims: (n, t) => ((/(^|\.)nginx\.conf$|\.conf$/.test(n) && (/\b(server|http|location|upstream)\s*[{]/.test(t) || /^\s*(proxy_\w+|include|map)\s/m.test(t))) || /^\s*(log_format|proxy_pass|proxy_read_timeout)\b/m.test(t)) },
   { name: 'caddyfile', kind: 'proxy-config', reads: '`Caddyfile` (reverse_proxy, stream_timeout, stream_close_delay, transport timeouts)',
     claims: (n) => n === 'caddyfile' || /^caddyfile[\w.-]*$/.test(n) },
   { name: 'dotenv', kind: 'dotenv', reads: '`.env`',
@@ -62,3 +63,18 @@ export const DOCUMENT_FORMATS: DocumentFormat[] = [
 ];
 
 export const documentFormat = (name: string): DocumentFormat | undefined => DOCUMENT_FORMATS.find((d) => d.name === name);
+
+/** The config format a repository path holds, by its name alone (every revision of it in the git history is read so). */
+export function configFormatOf(path: string): string | undefined {
+  const name = basename(path).toLowerCase();
+  if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(name)) return 'compose';
+  if (name === '.env' || name.endsWith('.env')) return 'dotenv';
+  if (/^openclaw\.json5?$/.test(name)) return 'openclaw-json';
+  if (name === 'nginx.conf' || (/\.conf$/.test(name) && /nginx/i.test(path))) return 'nginx-conf';
+  if (name === 'caddyfile') return 'caddyfile';
+  if (/^(caddy|autosave)[\w.-]*\.json$/.test(name)) return 'caddy-config-json';
+  if (/^haproxy[\w.-]*\.cfg$/.test(name) || (/\.cfg$/.test(name) && /haproxy/i.test(path))) return 'haproxy-cfg';
+  if (/^(traefik|dynamic)[\w.-]*\.ya?ml$/.test(name) || (/\.ya?ml$/.test(name) && /traefik/i.test(path))) return 'traefik-yaml';
+  if (/\.toml$/.test(name) && /traefik|dynamic/i.test(path)) return 'traefik-toml';
+  return undefined;
+}

@@ -4,27 +4,17 @@
 // process runs with hooks and fsmonitor disabled and system/global config ignored.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { lit } from '../../lib/sql.js';
 import { SAFE_CONFIG, SAFE_ENV } from '../../lib/git.js';
 import type { Fingerprinter } from '../../case/secrets.js';
 import type { Store } from '../../case/store.js';
 import { configDocumentValues } from '../structured.js';
+import { configFormatOf } from '../formats/documents.js';
 import { insertConfigValues } from '../config/values.js';
 import { summaryOf, type SourceSummary } from '../summary.js';
 
-
-/** Which config format a repository path holds, if any. */
-export function configFormatOf(path: string): string | undefined {
-  const name = basename(path).toLowerCase();
-  if (/^(docker-)?compose[\w.-]*\.ya?ml$/.test(name)) return 'compose';
-  if (name === '.env' || name.endsWith('.env')) return 'dotenv';
-  if (/^openclaw\.json5?$/.test(name)) return 'openclaw-json';
-  if (name === 'nginx.conf' || (/\.conf$/.test(name) && /nginx/i.test(path))) return 'nginx-conf';
-  if (name === 'caddyfile') return 'caddyfile';
-  return undefined;
-}
 
 function git(repo: string, args: string[]): ReturnType<typeof spawn> {
   return spawn('git', [...SAFE_CONFIG, '--git-dir', repo, ...args], { env: SAFE_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
