@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { render } from '../lib/output.js';
 import { Store } from '../case/store.js';
 import { EXIT, addIngestOptions, defaultDb, ingestAndSummarize } from './common.js';
+import { formatsHelp } from '../ingest/formats/registry.js';
 
 export function registerIngestCommands(program: Command): void {
   addIngestOptions(
@@ -18,9 +19,9 @@ Examples:
   clawtrail ingest gw.log --format docker-logs --tz Europe/Paris --db case.duckdb
   clawtrail ingest . --git ~/openclaw-config --db case.duckdb  add the config repository's history
 
-Formats: docker-json-file, docker-logs, journald, tslog, openclaw-logs, config-audit, nginx-access[:name], nginx-error,
-caddy-json, traefik-clf, traefik-json, haproxy, envoy, docker-inspect, docker-events-json, docker-events-text,
-compose, dotenv, openclaw-json, devices-json, nginx-conf.
+Formats (detected from content; --format forces one; ENVELOPE+PAYLOAD, e.g. docker-logs+haproxy, for a proxy's lines
+in a container log — without it each container's lines are detected apart):
+${formatsHelp()}
 Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, rejects above --max-reject-ratio).`),
   ).action(async (paths: string[], o: Record<string, unknown>) => {
     const store = await Store.open(defaultDb(o));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claimsOf, detect, detectEnv } from '../ingest/detect.js';
 import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from '../ingest/formats/nginx-access/log-format.js';
-import { FORMAT_FOLDERS, LINE_FORMATS, formatList } from '../ingest/formats/registry.js';
+import { FORMAT_FOLDERS, LINE_FORMATS, formatList, formatsHelp, formatsMarkdown } from '../ingest/formats/registry.js';
 import { fromRoot } from '../lib/paths.js';
 import { ingestCase, writeTree } from './helpers.js';
 
@@ -49,8 +49,11 @@ describe('the format registry', () => {
     const names = formatList().map((f) => f.name);
     expect(names).toContain('haproxy');
     expect(names).toContain('haproxy-cfg');
+    // the README's table is the registry's (paste formatsMarkdown() between the markers when a format changes)
     const readme = readFileSync(fromRoot('README.md'), 'utf8');
-    for (const f of formatList()) expect(readme, f.name).toContain(`\`${f.name}\``);
+    const block = /<!-- formats:start -->\n([\s\S]*?)\n<!-- formats:end -->/.exec(readme)?.[1];
+    expect(block).toBe(formatsMarkdown());
+    expect(formatsHelp()).toContain('nginx-access[:NAME]');
   });
 });
 

@@ -24,8 +24,34 @@ export const lineFormat = (name: string): LineFormat | undefined => LINE_FORMATS
 
 export { DOCUMENT_FORMATS, type DocumentFormat };
 
-/** Every name --format accepts, with what it reads: line formats first, then documents. */
-export function formatList(): { name: string; kind: string; reads: string }[] {
-  return [...LINE_FORMATS.map((f) => ({ name: f.name === 'nginx-access' ? 'nginx-access[:name]' : f.name, kind: f.kind, reads: f.reads })),
-    ...DOCUMENT_FORMATS.map((d) => ({ name: d.name, kind: d.kind, reads: d.reads }))];
+export interface ListedFormat { name: string; kind: string; role: LineFormat['role'] | 'document'; reads: string }
+
+/** Every name --format accepts, with what it reads: envelopes, then the logs (payloads and file formats), then documents. */
+export function formatList(): ListedFormat[] {
+  const rank = { envelope: 0, payload: 1, file: 1, document: 2 };
+  return [...LINE_FORMATS.map((f) => ({ name: f.name, kind: f.kind, role: f.role, reads: f.reads })),
+    ...DOCUMENT_FORMATS.map((d) => ({ name: d.name, kind: d.kind, role: 'document' as const, reads: d.reads }))]
+    .sort((a, b) => rank[a.role] - rank[b.role]);
+}
+
+/** The formats list of `ingest --help`: names grouped and wrapped. */
+export function formatsHelp(width = 116): string {
+  const group = (roles: string[]): string => formatList().filter((f) => roles.includes(f.role)).map((f) => (f.name === 'nginx-access' ? 'nginx-access[:NAME]' : f.name)).join(', ');
+  const wrap = (label: string, text: string): string => {
+    const lines: string[] = [];
+    let cur = label;
+    for (const w of text.split(' ')) {
+      if (cur.length + w.length + 1 > width) { lines.push(cur); cur = ' '.repeat(label.length); }
+      cur += ' ' + w;
+    }
+    return [...lines, cur].join('\n');
+  };
+  return [wrap('  envelopes:', group(['envelope'])), wrap('  logs:     ', group(['payload', 'file'])), wrap('  documents:', group(['document']))].join('\n');
+}
+
+/** The README's formats table (between its `formats` markers; the samples test checks it is current). */
+export function formatsMarkdown(): string {
+  const role = { envelope: 'envelope', payload: 'log line', file: 'log line', document: 'document' };
+  return ['| format | kind | what it reads |', '| --- | --- | --- |',
+    ...formatList().map((f) => `| \`${f.name}\` | ${role[f.role]} | ${f.reads.replace(/\|/g, '\\|')} |`)].join('\n');
 }
