@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../../lib/paths.js';
 import type { LineFormat } from '../format.js';
 
-const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:container|image|network|volume|daemon|plugin|service|node|secret|config|builder) \S+/;
+// `TIME TYPE ACTION ID (key=value, …)`: the attribute list is what sets it apart from a client's `node host …` line
+const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) (?:container|image|network|volume|daemon|plugin|service|node|secret|config|builder) \S.* \S+ \([^()=]+=.*\)$/;
 
 export const format: LineFormat = {
   name: 'docker-events-text',
