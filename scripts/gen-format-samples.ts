@@ -12,13 +12,14 @@ import { connect, createServer as netServer, type AddressInfo, type Socket } fro
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fromRoot } from '../lib/paths.js';
 
 type Fields = Record<string, string | number | boolean | null>;
-interface Sample { line: string; table: string; fields: Fields; format?: string; log_format?: string; from: string }
+export interface Sample { line: string; table: string; fields: Fields; format?: string; log_format?: string; from: string }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const work = mkdtempSync(join(tmpdir(), 'clawtrail-formats-'));
+let work = '';   // the programs' folders, made per run
 const UA = 'clawtrail-gen-format-samples/1';
 const version = (cmd: string, args: string[]): string => spawnSync(cmd, args, { encoding: 'utf8' }).stdout.concat(spawnSync(cmd, args, { encoding: 'utf8' }).stderr).split('\n').find((l) => l.trim())!.trim();
 
@@ -491,22 +492,23 @@ function write(folder: string, samples: Sample[]): void {
   process.stderr.write(`${file}: ${samples.length} lines\n`);
 }
 
-async function main(): Promise<void> {
+/** Runs the programs and returns, per format folder, the lines they wrote with the fields each must yield. */
+export async function generateSamples(opts: { docker: boolean }): Promise<Record<string, Sample[]>> {
+  work = mkdtempSync(join(tmpdir(), 'clawtrail-formats-'));
   const up = await upstream();
   try {
+    const out: Record<string, Sample[]> = {};
     const nginx = await runNginx(up.port);
-    write('nginx-access', nginx.access);
-    write('nginx-error', nginx.error);
-    write('caddy-json', (await runCaddy(up.port)).caddy);
+    out['nginx-access'] = nginx.access;
+    out['nginx-error'] = nginx.error;
+    out['caddy-json'] = (await runCaddy(up.port)).caddy;
     const h = await runHaproxy(up.port);
-    write('haproxy', h.haproxy);
-    write('journald', h.journald);
-    write('syslog', h.syslog);
-    if (process.env.DOCKER_HOST) {
+    Object.assign(out, { haproxy: h.haproxy, journald: h.journald, syslog: h.syslog });
+    if (opts.docker) {
       const c = await runContainers(up.port);
-      write('docker-json-file', c.jsonFile);
-      write('docker-logs', c.dockerLogs);
-    } else process.stderr.write('DOCKER_HOST is not set: the container envelopes (docker-json-file, docker-logs) are not regenerated\n');
+      Object.assign(out, { 'docker-json-file': c.jsonFile, 'docker-logs': c.dockerLogs });
+    }
+    return out;
   } finally {
     for (const s of up.sockets) s.destroy();
     up.server.closeAllConnections();
@@ -515,4 +517,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+async function main(): Promise<void> {
+  const docker = !!process.env.DOCKER_HOST;
+  if (!docker) process.stderr.write('DOCKER_HOST is not set: the container envelopes (docker-json-file, docker-logs) are not regenerated\n');
+  for (const [folder, samples] of Object.entries(await generateSamples({ docker }))) write(folder, samples);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
