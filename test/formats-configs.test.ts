@@ -202,3 +202,19 @@ describe('proxy configs in the git history', () => {
     expect(traefik.length).toBe(1);
   });
 });
+
+describe('hostile proxy configs', () => {
+  it('a YAML alias bomb in a Traefik file is a reject, not a hang; a huge TOML array is bounded', async () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`), 'http:', '  routers: *i'].join('\n') + '\n';
+    const huge = `[http.services.s.loadBalancer]\nservers = [${Array.from({ length: 20000 }, (_, i) => `{ url = "http://10.0.0.${i % 250}:1" }`).join(', ')}]\n`;
+    const { rows, sources } = await values({ 'traefik/traefik.yml': bomb, 'traefik/dynamic.toml': huge });
+    expect(sources.find((s) => s.path.endsWith('traefik.yml'))).toMatchObject({ format: 'traefik-yaml', rejected: bomb.split('\n').length - 1 });
+    expect(rows.filter((r) => r.surface === 'traefik').length).toBeLessThanOrEqual(5000);
+  });
+
+  it('a haproxy.cfg with quotes, escapes and comments in odd places is read as haproxy reads it', async () => {
+    const { rows } = await values({ 'haproxy.cfg': 'defaults\n  timeout tunnel "2h" # was 1h\n  log-format "%ci:%cp [%tr] \\"%r\\""\n' });
+    expect(get(rows, 'defaults.timeout.tunnel')).toMatchObject({ value: '2h' });
+    expect(get(rows, 'defaults.log-format')).toMatchObject({ value: '%ci:%cp [%tr] "%r"' });
+  });
+});

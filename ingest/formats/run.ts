@@ -1,18 +1,18 @@
 // Runs a line format's DuckDB scripts over raw_lines. An envelope fills `payloads`; its payloads are then detected per
 // container (a compose log mixes containers; a proxy's container log may mix its access and error lines) and each
 // group goes to its payload format — the gateway's console when no proxy format claims them.
-import { lit, fill, statements } from '../../lib/sql.js';
-import type { Store } from '../../case/store.js';
-import { detectEnv, detectPayloads, type Detection } from '../detect.js';
-import { type LineFormat, type ParseContext, type Step } from './format.js';
-import type { CompiledFormat } from './nginx-access/log-format.js';
-import { lineFormat } from './registry.js';
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../lib/paths.js';
+import { fill, lit, statements } from '../../lib/sql.js';
+import type { Store } from '../../case/store.js';
+import { detectEnv, detectPayloads, type Detection } from '../detect.js';
+import type { LineFormat, ParseContext, Step } from './format.js';
+import type { CompiledFormat } from './nginx-access/log-format.js';
+import { lineFormat } from './registry.js';
 
 export interface Placeholders { source_id: number; container: string; tz: string; rowbase: string }
 
-/** Where a payload format's lines come from, and what the source is called once they are known. */
+/** A payload format and the rows of `payloads` it reads (a SQL condition). */
 interface PayloadGroup { format: LineFormat; nginx?: CompiledFormat; where: string }
 
 const rootSql = (file: string): string => readFileSync(fromRoot('ingest', 'formats', file), 'utf8');
@@ -68,11 +68,11 @@ export async function runLineFormat(store: Store, det: Detection, nginxFormats: 
   const ctx: ParseContext = { nginx: det.nginx };
   if (f.role === 'file') {
     await runSteps(store, f.scripts(ctx), { ...values });
-    return { kind: det.kind, format: det.format };
+    return det;
   }
   if (f.role === 'payload') {
     await runSteps(store, [rootSql('bare.sql'), ...f.scripts(ctx), 'DROP VIEW payloads;'], { ...values, payloads: 'payloads', release_payloads: '' });
-    return { kind: det.kind, format: det.format };
+    return det;
   }
   await runSteps(store, [rootSql('payloads.sql'), ...f.scripts(ctx)], { ...values });
   const groups = await payloadGroups(store, det, nginxFormats);
@@ -86,7 +86,7 @@ export async function runLineFormat(store: Store, det: Detection, nginxFormats: 
   }
   await store.run('DROP TABLE IF EXISTS payloads');
   const proxies = [...new Set(groups.filter((g) => g.format.name !== 'gateway-console').map(payloadName))].sort();
-  if (proxies.length === 0) return { kind: det.kind, format: det.format };
+  if (proxies.length === 0) return det;
   const kind = groups.some((g) => g.format.name === 'gateway-console') ? 'gateway-log' : groups.find((g) => g.format.name !== 'gateway-console')!.format.kind;
   return { kind, format: `${f.name}+${proxies.join('+')}` };
 }
