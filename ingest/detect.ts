@@ -4,7 +4,7 @@
 // detected once it is unwrapped, per container (detectPayload).
 import { basename } from 'node:path';
 import type { CompiledFormat } from './formats/nginx-access/log-format.js';
-import { jsonObject, type Json, type Kind, type LineFormat } from './formats/format.js';
+import { jsonObject, type Kind, type LineFormat } from './formats/format.js';
 import { DOCUMENT_FORMATS, LINE_FORMATS, lineFormat } from './formats/registry.js';
 
 export type { Kind } from './formats/format.js';
@@ -99,8 +99,3 @@ export function detect(path: string, sample: string[], nginxFormats: CompiledFor
   if (best && best.hits >= Math.ceil(lines.length / 2)) return lineDetection(best.format, best.format.name === 'nginx-access' ? bestNginx(lines, env) : undefined);
   return { kind: 'unknown', format: 'unknown', why: `no known format matches its first ${lines.length} lines` };
 }
-
-/** Every name --format accepts, with its kind (compatibility for callers that only need the names). */
-export const FORMATS: Record<string, Kind> = Object.fromEntries([...LINE_FORMATS.map((f) => [f.name, f.kind]), ...DOCUMENT_FORMATS.map((d) => [d.name, d.kind])]);
-
-export type { Json };

@@ -78,3 +78,14 @@ describe('WebSocket closes the proxies logged', () => {
     close();
   });
 });
+
+describe('--format ENVELOPE+PAYLOAD', () => {
+  it('forces both steps; a payload that is not one, or an envelope that is not one, is a clear error', async () => {
+    const dir = writeTree({ 'h.log': linesOf('docker-logs', 'docker-logs+haproxy') });
+    const { store } = await ingestCase([dir], { format: 'docker-logs+haproxy' });
+    expect(await store.all(`SELECT format, rejected_lines::INTEGER AS rejected FROM sources`)).toEqual([{ format: 'docker-logs+haproxy', rejected: 0 }]);
+    store.close();
+    await expect(ingestCase([dir], { format: 'haproxy+caddy-json' })).rejects.toThrow(/haproxy is not an envelope/);
+    await expect(ingestCase([dir], { format: 'docker-logs+journald' })).rejects.toThrow(/journald is not a payload format/);
+  });
+});
