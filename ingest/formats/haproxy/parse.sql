@@ -3,6 +3,7 @@
 --   tcplog   `ip:port [accept date] fe be/srv Tw/Tc/Tt bytes ts ac/fc/bc/sc/rc sq/bq`
 --   clf      `ip - - [date +zone] "request" status bytes "" "" cport ms "fe" "be" "srv" TR Tw Tc Tr Ta tsc ac fc bc sc rc sq bq "CC" "CS" …`
 --   JSON     a `log-format '{"client_ip":"%ci",…}'` with HAProxy's own names for the fields (see samples)
+--   errors   `ip:port [accept date] frontend/bind: message` (a connection that never became a request: TLS handshake…)
 --   notices  `[NOTICE]   (pid) : …` on stderr, or the bare message through a log target: reloads, workers, server UP/DOWN,
 --            proxies stopped, hard stops.
 -- The accept date has no zone (--tz applies) unless the envelope stamped the line (docker, RFC 5424): that stamp is the
@@ -16,13 +17,15 @@ SELECT line_no, daemon_ts_text, container, payload,
        regexp_extract(payload,
          '^(\S+) \S+ \S+ \[(\d\d/[A-Za-z]{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "(\S+) (\S+) ?([^"]*)" (\d{3}|-1) \+?(\d+) "[^"]*" "[^"]*" (\d+) \d+ "([^"]*)" "([^"]*)" "([^"]*)" (-?\d+) (-?\d+) (-?\d+) (-?\d+) \+?(-?\d+) (\S{4}) ',
          ['ip', 't', 'm', 'p', 'proto', 'st', 'sz', 'port', 'fe', 'be', 'srv', 'tq', 'tw', 'tc', 'tr', 'ta', 'tsc']) AS c,
-       regexp_extract(payload, '^\[(NOTICE|WARNING|ALERT|EMERG|CRIT|ERR|INFO|DEBUG)\] +\((\d+)\) : (.*)$', ['lvl', 'pid', 'msg']) AS n
+       regexp_extract(payload, '^\[(NOTICE|WARNING|ALERT|EMERG|CRIT|ERR|INFO|DEBUG)\] +\((\d+)\) : (.*)$', ['lvl', 'pid', 'msg']) AS n,
+       regexp_extract(payload, '^(\S+):\d+ \[\d\d/[A-Za-z]{3}/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?\] (\S+/\S+): (.+)$', ['ip', 'fe', 'msg']) AS e
 FROM {{payloads}} WHERE payload IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE hp2 AS
 SELECT line_no, daemon_ts_text, container, payload,
        CASE WHEN g.t <> '' THEN 'log' WHEN c.t <> '' THEN 'clf' WHEN json_exists(j, '$.termination_state') THEN 'json'
             WHEN n.msg <> '' THEN 'notice'
+            WHEN e.msg <> '' THEN 'conn-error'
             WHEN regexp_matches(payload, '^(?:Proxy \S+ (?:started|stopped|hard-stopped|paused|resumed)|(?:Server|Backup Server) \S+/\S+ is (?:UP|DOWN|going DOWN|MAINT)|backend \S+ has no server available|Stopping (?:frontend|backend|proxy) |Pausing (?:frontend|proxy) |Health check for (?:backup )?server |soft-stop running for too long|Reexecuting Master process|Loading success|New worker|Former worker|Current worker|All workers exited|Exiting Master process|Reloading HAProxy|haproxy version is|path to executable is)')
               THEN 'message'
             ELSE 'none' END AS shape,
@@ -45,7 +48,8 @@ SELECT line_no, daemon_ts_text, container, payload,
        -- a captured request header (`capture request header Upgrade`) is the first {…} block
        CASE WHEN g.t <> '' AND lower(g.hreq) LIKE '%websocket%' THEN 'websocket' END AS upgrade,
        g.tq = '' AND g.t <> '' AS tcp,
-       n.lvl, n.pid, CASE WHEN n.msg <> '' THEN n.msg ELSE payload END AS msg
+       n.lvl, n.pid, CASE WHEN n.msg <> '' THEN n.msg WHEN e.msg <> '' THEN e.msg ELSE payload END AS msg,
+       nullif(e.ip, '') AS client, nullif(e.fe, '') AS bind
 FROM hp;
 DROP TABLE hp;
 
@@ -81,9 +85,9 @@ SELECT {{source_id}} AS source_id, line_no, 'haproxy' AS proxy, container,
             WHEN regexp_matches(msg, '^(Proxy \S+ stopped|Stopping |Exiting Master process|All workers exited)') THEN 'shutdown'
             ELSE 'other' END AS kind,
        false AS upgraded, redact(msg) AS message,
-       nullif(regexp_extract(msg, '^(?:Backup )?Server (\S+/\S+) is', 1), '') AS upstream,
-       CASE WHEN regexp_matches(msg, 'hard-stop') THEN 'killed' END AS end_reason
-FROM hp2 WHERE shape IN ('notice', 'message');
+       coalesce(nullif(regexp_extract(msg, '^(?:Backup )?Server (\S+/\S+) is', 1), ''), bind) AS upstream, client,
+       CASE WHEN regexp_matches(msg, 'hard-stop') THEN 'killed' WHEN shape = 'conn-error' THEN 'client-closed' END AS end_reason
+FROM hp2 WHERE shape IN ('notice', 'message', 'conn-error');
 
 INSERT INTO rejects
 SELECT {{source_id}}, line_no, 'not a HAProxy log line (httplog, tcplog, clf, JSON log-format or notice)', reject_raw(payload) FROM hp2 WHERE shape = 'none';
