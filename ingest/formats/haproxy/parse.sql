@@ -73,7 +73,8 @@ FROM (SELECT *, regexp_matches(t, ' [+-]\d{4}$') AS zoned,
 
 INSERT INTO proxy_errors BY NAME
 SELECT {{source_id}} AS source_id, line_no, 'haproxy' AS proxy, container,
-       TRY_CAST(daemon_ts_text AS TIMESTAMPTZ) AS ts, daemon_ts_text AS ts_text, false AS tz_assumed,
+       -- a notice has no stamp of its own: only an envelope's dates it
+       TRY_CAST(daemon_ts_text AS TIMESTAMPTZ) AS ts, daemon_ts_text AS ts_text, CASE WHEN daemon_ts_text IS NOT NULL THEN false END AS tz_assumed,
        lower(nullif(lvl, '')) AS level, TRY_CAST(nullif(pid, '') AS INTEGER) AS pid,
        -- a new worker (or, through a log target, a proxy started) takes the config in force: a release
        CASE WHEN regexp_matches(msg, '^(Reloading HAProxy|Reexecuting Master process|New worker|Proxy \S+ started)') THEN 'reload'
