@@ -13,6 +13,13 @@ CREATE OR REPLACE MACRO nginx_seconds(v) AS
   * CASE regexp_extract(v, '^\s*\d+(?:\.\d+)?(ms|s|m|h|d)?', 1) WHEN 'ms' THEN 0.001 WHEN 'm' THEN 60 WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 ELSE 1 END;
 -- '-' and '' are "no value" in proxy logs.
 CREATE OR REPLACE MACRO dash_null(s) AS CASE WHEN s IN ('-', '') THEN NULL ELSE s END;
+-- A number of seconds in words for headlines: "45 s", "12 min", "1 h 27 min", "2 d 3 h".
+CREATE OR REPLACE MACRO duration_words(secs) AS
+  CASE WHEN secs IS NULL THEN NULL
+       WHEN secs < 60 THEN round(secs)::BIGINT || ' s'
+       WHEN secs < 3600 THEN round(secs / 60)::BIGINT || ' min'
+       WHEN secs < 86400 THEN floor(secs / 3600)::BIGINT || ' h' || CASE WHEN secs % 3600 >= 60 THEN ' ' || floor(secs % 3600 / 60)::BIGINT || ' min' ELSE '' END
+       ELSE floor(secs / 86400)::BIGINT || ' d' || CASE WHEN secs % 86400 >= 3600 THEN ' ' || floor(secs % 86400 / 3600)::BIGINT || ' h' ELSE '' END END;
 
 -- ---- Derived views (read-only; the queries build on them) ------------------------------------------------------
 
