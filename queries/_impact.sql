@@ -4,17 +4,24 @@
 -- (connection id, else the line) and the route it failed on (proxy, method and path without the query string; or
 -- the log that saw it).
 CREATE OR REPLACE TEMP TABLE impact_signals AS
-SELECT c.ts, c.source_id, c.line_no,
-       CASE close_class(c.code) WHEN '1006 transport' THEN 'transport' WHEN '1008/4008 policy' THEN 'policy' WHEN '4001 auth changed' THEN 'auth-changed'
-                                WHEN '1012/1013 restart' THEN 'restart' ELSE 'other' END AS kind,
-       coalesce(dash_null(split_part(p.xff, ',', 1)), p.remote_addr, g.device_id, g.fwd, g.remote, g.peer, g.client, g.container, 'unknown') AS client,
-       coalesce(g.conn_id, c.source_id || ':' || c.line_no) AS session,
-       CASE WHEN p.proxy IS NOT NULL THEN p.proxy || ' ' || coalesce(p.method || ' ', '') || coalesce(regexp_replace(p.path, '\?.*$', ''), '')
-            ELSE c.seen_by || ' log' END AS route
-FROM ws_close_classified(5) c
-LEFT JOIN proxy_requests p ON c.seen_by = 'proxy' AND p.source_id = c.source_id AND p.line_no = c.line_no
-LEFT JOIN gateway_events g ON c.seen_by <> 'proxy' AND g.source_id = c.source_id AND g.line_no = c.line_no
-WHERE c.code IS NOT NULL AND close_class(c.code) <> 'normal' AND c.ts IS NOT NULL
+WITH closes AS (
+  SELECT *, CASE close_class(code) WHEN '1006 transport' THEN 'transport' WHEN '1008/4008 policy' THEN 'policy' WHEN '4001 auth changed' THEN 'auth-changed'
+                                   WHEN '1012/1013 restart' THEN 'restart' ELSE 'other' END AS kind
+  FROM ws_close_classified(5) WHERE code IS NOT NULL AND close_class(code) <> 'normal' AND ts IS NOT NULL
+)
+-- two inner joins, not one left join on either table: DuckDB hashes these, the left join ran for minutes on 1 M closes
+SELECT c.ts, c.source_id, c.line_no, c.kind,
+       coalesce(dash_null(split_part(p.xff, ',', 1)), p.remote_addr, 'unknown') AS client,
+       c.source_id || ':' || c.line_no AS session,
+       p.proxy || ' ' || coalesce(p.method || ' ', '') || coalesce(regexp_replace(p.path, '\?.*$', ''), '') AS route
+FROM closes c JOIN proxy_requests p ON p.source_id = c.source_id AND p.line_no = c.line_no
+WHERE c.seen_by = 'proxy'
+UNION ALL
+SELECT c.ts, c.source_id, c.line_no, c.kind,
+       coalesce(g.device_id, g.fwd, g.remote, g.peer, g.client, g.container, 'unknown'),
+       coalesce(g.conn_id, c.source_id || ':' || c.line_no), c.seen_by || ' log'
+FROM closes c JOIN gateway_events g ON g.source_id = c.source_id AND g.line_no = c.line_no
+WHERE c.seen_by <> 'proxy'
 UNION ALL
 SELECT ts, source_id, line_no, 'auth', coalesce(device_id, fwd, remote, peer, client, container, 'unknown'), coalesce(conn_id, source_id || ':' || line_no), 'gateway log'
 FROM gateway_events WHERE (event IN ('unauthorized', 'client-auth-failed') OR auth_reason IS NOT NULL) AND ts IS NOT NULL

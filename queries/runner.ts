@@ -148,7 +148,7 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   }
   await store.run(`UPDATE findings SET rank = r.rk FROM (
       SELECT finding_id, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
-                                                     confidence DESC NULLS LAST, start_ts NULLS LAST, query_id) AS rk FROM findings) r
+                                                     confidence DESC NULLS LAST, start_ts NULLS LAST, query_id, finding_id) AS rk FROM findings) r
     WHERE findings.finding_id = r.finding_id`);
   await fillImpact(store, queries);
   await setQueryPhase(store, { ...phase, state: 'done', finished_at: new Date().toISOString(), failed: report.filter((r) => r.error).map((r) => r.id) });

@@ -36,12 +36,13 @@ function groupLine(g: CiteGroup, r: CaseReport): string {
   return `${code(g.label)}${g.ranges.length ? ` lines ${rangesText(g.ranges)}` : ''}${g.notes.length ? ` — ${mdText(g.notes.join('; '))}` : ''}`;
 }
 
-/** The cited lines of a group (and a commit's diff), as a fenced block, at most `max` lines. */
-function groupBlock(g: CiteGroup, r: CaseReport, max: number): string[] {
+/** The cited lines of a group (or a commit's diff, the first time it is cited), as a fenced block, at most `max` lines. */
+function groupBlock(g: CiteGroup, r: CaseReport, max: number, seen: Set<string>): string[] {
   const out: string[] = [];
   if (g.sha) {
     const c = r.commits[g.sha];
-    if (!c) return [];
+    if (!c || seen.has(g.sha)) return [];
+    seen.add(g.sha);
     for (const ch of c.changes) out.push(`${ch.path ?? ''}: ${ch.key}: ${ch.old ?? '(unset)'} → ${ch.new ?? '(unset)'}`);
     for (const f of c.files) out.push(`${f.status ?? 'M'} ${f.path}${f.added !== null ? ` +${f.added} −${f.removed ?? 0}` : ''}`);
     max = Infinity; // a commit's diff is shown whole (the case bounds it to 50 changes)
@@ -56,9 +57,9 @@ function groupBlock(g: CiteGroup, r: CaseReport, max: number): string[] {
   return ['', '  ```text', ...shown.map((l) => `  ${safeText(l).replace(/```/g, "'''")}`), ...(out.length > max ? [`  … ${out.length - max} more`] : []), '  ```', ''];
 }
 
-function evidence(groups: CiteGroup[], r: CaseReport, maxLines = 4): string[] {
+function evidence(groups: CiteGroup[], r: CaseReport, seen: Set<string>, maxLines = 4): string[] {
   const out: string[] = [];
-  for (const g of groups) out.push(`- ${groupLine(g, r)}`, ...groupBlock(g, r, maxLines));
+  for (const g of groups) out.push(`- ${groupLine(g, r)}`, ...groupBlock(g, r, maxLines, seen));
   return out;
 }
 
@@ -111,7 +112,8 @@ function postmortem(r: CaseReport, lead: ReportFinding): string {
   out.push(`- **Trigger:** ${lead.trigger ? mdText(lead.trigger) : TODO('not established by the query')}`);
   out.push(`- **Root cause (how it broke):** ${lead.mechanism ? mdText(lead.mechanism) : TODO('not explained by the query: see Summary')}`);
   if (lead.runner_up) out.push(`- **Runner-up:** ${mdText(lead.runner_up.statement)} — ruled out: ${mdText(lead.runner_up.why_lost)}`);
-  out.push(`- **Confidence:** ${pct(lead.confidence)} (${code(lead.query_id)})`, '', 'Supporting evidence:', '', ...evidence(lead.groups, r), '');
+  const seen = new Set<string>();   // commits whose diff is shown already
+  out.push(`- **Confidence:** ${pct(lead.confidence)} (${code(lead.query_id)})`, '', 'Supporting evidence:', '', ...evidence(lead.groups, r, seen), '');
   const used = new Set([lead.id]);
   const also = r.findings.filter((f) => r.verdict.also.includes(f.id));
   if (also.length) {
@@ -131,7 +133,7 @@ function postmortem(r: CaseReport, lead: ReportFinding): string {
   if (!symptoms.length) out.push('- No burst of failures crossed a threshold on its own.');
   out.push(`- How it was noticed: ${TODO('alert, user report, dashboard?')}`, '');
   out.push('## Resolution and mitigation', '');
-  if (lead.fix) out.push(`- ${mdText(lead.fix.statement)} (${when(lead.fix.at)})`, ...evidence(lead.fix_groups, r, 2));
+  if (lead.fix) out.push(`- ${mdText(lead.fix.statement)} (${when(lead.fix.at)})`, ...evidence(lead.fix_groups, r, seen, 2));
   else out.push(`- ${TODO('not in the evidence: how was service restored?')}`);
   out.push('');
   out.push('## Action items', '', '| # | action | from | owner | priority | ticket |', '| ---: | --- | --- | --- | --- | --- |');
@@ -155,7 +157,7 @@ function auditSummary(r: CaseReport, lead: ReportFinding | null): string {
     used.add(lead.id);
     out.push('## To review first', '', `**${lead.severity}** ${mdText(lead.statement)}`, '');
     if (lead.impact) out.push(...impactLines(lead, r), '');
-    out.push(...evidence(lead.groups, r, 2), '');
+    out.push(...evidence(lead.groups, r, new Set(), 2), '');
   }
   if (r.verdict.todo.length) {
     out.push('## What to do', '', '| # | action | from | owner | priority |', '| ---: | --- | --- | --- | --- |');

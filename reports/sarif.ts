@@ -5,9 +5,10 @@ import type { CaseReport, Finding } from './model.js';
 const LEVEL: Record<string, string> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
 /** A path as a SARIF artifact URI (RFC 3986): each segment percent-encoded, so spaces, '#', '?', '%' and non-ASCII
- *  names stay one path; an absolute path becomes a file:// URI. */
+ *  names stay one path; an absolute path becomes a file:// URI. The `#<service>@<container id>` that names a
+ *  container's environment inside an inspect dump is not part of the file's path. */
 export function artifactUri(path: string): string {
-  const clean = path.replace(/#.*$/, '');
+  const clean = path.replace(/#[^/#]*@[0-9a-f]{12}$/, '');
   const encoded = clean.split('/').map((seg) => encodeURIComponent(seg)).join('/');
   return clean.startsWith('/') ? `file://${encoded}` : encoded;
 }

@@ -122,7 +122,7 @@
       var fx = el('div', null, el('p', { text: lead.fix.statement + (lead.fix.at ? ' — ' + fmt(lead.fix.at) : '') }), citeGroups(lead.fix_groups));
       section(s, 'Fix in the evidence', fx);
     }
-    var why = el('div', { cls: 'why' });
+    var why = el('div', { cls: 'why', id: 'why' });
     if (lead.mechanism) why.appendChild(el('p', null, el('b', { text: 'Cause: ' }), lead.mechanism));
     if (lead.trigger) why.appendChild(el('p', null, el('b', { text: 'Trigger: ' }), lead.trigger));
     if (lead.runner_up) why.appendChild(el('p', null, el('b', { text: 'Runner-up: ' }), lead.runner_up.statement + ' — ruled out: ' + lead.runner_up.why_lost));
