@@ -154,7 +154,7 @@ FROM ws_close_base;
 CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_min) AS TABLE
 WITH m AS (
   SELECT close_class(code) AS class, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*) AS n,
-         list(DISTINCT seen_by) AS seen_by,
+         list_sort(list(DISTINCT seen_by)) AS seen_by,
          list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts, source_id, line_no) AS ev
   FROM ws_close_classified(mass_close_min)
   WHERE code IS NOT NULL AND close_class(code) <> 'normal'
@@ -171,7 +171,7 @@ WITH m AS (
 )
 SELECT class, burst_no, min(minute) AS start_minute, max(minute) + INTERVAL 1 MINUTE AS end_minute, sum(n)::INTEGER AS closes,
        max(n)::INTEGER AS peak_per_minute, round(arg_min(baseline, minute), 2) AS baseline_per_minute,
-       list_distinct(flatten(list(seen_by))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
+       list_sort(list_distinct(flatten(list(seen_by)))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
        count(*)::INTEGER AS burst_minutes
 FROM g GROUP BY class, burst_no;
 

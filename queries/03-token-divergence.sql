@@ -61,9 +61,9 @@ latest AS (
   FROM bounded b JOIN v ON v.commit_sha IS NOT NULL AND v.valid_from > b.start_ts AND v.valid_from <= b.end_ts GROUP BY b.run
 ), rejections AS (
   SELECT b.run, count(*) AS n, min(g.ts) AS first_ts, max(g.ts) AS last_ts,
-         list_filter(list(DISTINCT coalesce(g.client, CASE WHEN g.event LIKE 'client%' THEN 'client log ' || coalesce(g.service, g.container, '?') END)),
-                     lambda x: x IS NOT NULL) AS clients,
-         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event || coalesce(' ' || g.auth_reason, '')} ORDER BY g.ts)[1:8] AS ev
+         list_sort(list_filter(list(DISTINCT coalesce(g.client, CASE WHEN g.event LIKE 'client%' THEN 'client log ' || coalesce(g.service, g.container, '?') END)),
+                     lambda x: x IS NOT NULL)) AS clients,
+         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event || coalesce(' ' || g.auth_reason, '')} ORDER BY g.ts, g.source_id, g.line_no)[1:8] AS ev
   FROM bounded b JOIN gateway_events g
     ON g.ts >= b.start_ts AND (b.end_ts IS NULL OR g.ts < b.end_ts + to_seconds(CAST($grace_seconds AS BIGINT)))
    AND (g.auth_reason = 'token_mismatch' OR (g.close_code IN (1008, 4008) AND contains(coalesce(g.close_reason, ''), 'gateway token mismatch')))

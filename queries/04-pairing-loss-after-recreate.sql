@@ -52,11 +52,11 @@ WITH gens AS (
          count(*) FILTER (WHERE close_reason = 'pairing required' OR cause = 'pairing-required') AS pairing_required,
          count(*) FILTER (WHERE auth_reason = 'device_token_mismatch') AS device_token_mismatch,
          min(ts) AS first_ts, max(ts) AS last_ts,
-         list(DISTINCT device_id) FILTER (WHERE device_id IS NOT NULL) AS devices,
-         list({'source_id': source_id, 'line': line_no, 'note': coalesce(close_reason, auth_reason, event)} ORDER BY ts)[1:8] AS ev
+         list_sort(list(DISTINCT device_id) FILTER (WHERE device_id IS NOT NULL)) AS devices,
+         list({'source_id': source_id, 'line': line_no, 'note': coalesce(close_reason, auth_reason, event)} ORDER BY ts, source_id, line_no)[1:8] AS ev
   FROM rejected GROUP BY container_id
 ), known AS (
-  SELECT r.container_id, list(DISTINCT d.device_id) AS known_before
+  SELECT r.container_id, list_sort(list(DISTINCT d.device_id)) AS known_before
   FROM recreates r JOIN rej USING (container_id) JOIN devices d
     ON d.state = 'paired' AND d.approved_at < r.started AND list_contains(rej.devices, d.device_id)
   GROUP BY r.container_id
@@ -66,8 +66,8 @@ WITH gens AS (
     ON g.event IN ('pairing-approved', 'pairing-auto-approved') AND g.ts >= r.started AND g.ts < r.started + to_hours(CAST($window_hours AS BIGINT))
   QUALIFY row_number() OVER (PARTITION BY r.container_id, g.device_id ORDER BY g.ts, g.source_id) = 1
 ), reapproved AS (
-  SELECT container_id, count(*) AS n, max(ts) AS last_ts, list(device_id ORDER BY ts) AS devices,
-         list({'source_id': source_id, 'line': line_no, 'note': event} ORDER BY ts)[1:6] AS ev
+  SELECT container_id, count(*) AS n, max(ts) AS last_ts, list(device_id ORDER BY ts, device_id) AS devices,
+         list({'source_id': source_id, 'line': line_no, 'note': event} ORDER BY ts, source_id, line_no)[1:6] AS ev
   FROM approvals GROUP BY container_id
 ), destroyed_ev AS (
   SELECT r.container_id, arg_min(e.source_id, e.ts) AS source_id, arg_min(e.line_no, e.ts) AS line_no

@@ -2,7 +2,11 @@
 // underneath. Parameters are bound by name ($name). Running the pack fills `findings`, one row per answer row,
 // each citing its evidence (file:line, commit, event), and `query_catalog` with the headers reports need.
 // The header says everything a renderer needs about the query's findings — its group (cause, config, symptom, cost,
-// coverage) and what to do about them (remediation; a row's own remediation column wins) — so a new query is one file.
+// coverage), what to do about them (remediation; a row's own remediation column wins) and which failure signals their
+// impact counts (impact_signals) — so a new query is one file. A row may explain itself with the columns headline,
+// mechanism, trigger, runner_up, fix and impact (case/finding.ts); the runner counts the impact of the cause and
+// symptom findings whose row gives none (queries/_impact.sql). The phase is marked in case_meta (query_phase) from its
+// start until it is done, so a crash half-way shows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';

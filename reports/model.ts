@@ -37,7 +37,7 @@ export interface CommitInfo {
 /** Postmortem times, from the evidence: when the change landed, when users were first and last hurt, the first
  *  response anyone made (detection happened at or before it), when the fix took effect. */
 export interface IncidentTimes {
-  triggered: string | null; impact_start: string | null; first_response: { t: string; what: string; cite?: Citation } | null;
+  impact_start: string | null; first_response: { t: string; what: string; cite?: Citation } | null;
   mitigated: string | null; impact_end: string | null;
   to_detect_s: number | null; to_mitigate_s: number | null; to_resolve_s: number | null;
 }
@@ -171,6 +171,8 @@ export async function buildReport(store: Store, meta: { version: string; command
 
   const partial = sources.some((s) => !['ok', 'duplicate', 'empty'].includes(s.status));
   const times = lead && verdict.status === 'incident' ? await incidentTimes(store, lead) : null;
+  const rc = times?.first_response?.cite;
+  if (rc && rc.source_id !== undefined) rc.path = pathOf.get(rc.source_id);
   return {
     schema: 'clawtrail.report/2', tool: { name: 'clawtrail', version: meta.version }, generated_at: meta.generatedAt ?? generatedAt(),
     command_line: meta.commandLine, db: meta.db, span: { from: span.a, to: span.b }, verdict: { ...verdict, times }, findings, kin, queries, query_phase, sources,
@@ -234,7 +236,7 @@ async function incidentTimes(store: Store, lead: Finding): Promise<IncidentTimes
   const first_response = resp ? { t: resp.t, what: resp.what, cite: resp.sha ? { sha: resp.sha } : resp.s !== null ? { source_id: Number(resp.s), line: Number(resp.l) } : undefined } : null;
   const mitigated = lead.fix?.at ?? null;
   return {
-    triggered: lead.start, impact_start: impactStart, first_response, mitigated, impact_end: impactEnd,
+    impact_start: impactStart, first_response, mitigated, impact_end: impactEnd,
     to_detect_s: secondsBetween(impactStart, first_response?.t), to_mitigate_s: secondsBetween(impactStart, mitigated), to_resolve_s: secondsBetween(impactStart, impactEnd),
   };
 }

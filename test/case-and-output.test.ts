@@ -16,6 +16,7 @@ import { renderMarkdown } from '../reports/markdown.js';
 import { artifactUri } from '../reports/sarif.js';
 import { csvCell } from '../lib/output.js';
 import { CLI, SAMPLES, runCli, tempDir, writeTree } from './helpers.js';
+import { mkfifoSync } from './fifo.js';
 
 const sql = (db: string, query: string, extra: string[] = []): { code: number; rows: Record<string, unknown>[]; stderr: string } => {
   const r = runCli(['sql', '--db', db, '--json', ...extra, query]);
@@ -77,6 +78,21 @@ describe('a case is one evidence set', () => {
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(count(db, 'sources', `path NOT LIKE '%healthy-week%'`)).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).verdict.status).toBe('attention');
+  });
+
+  it('hashing a hostile tree for the evidence set neither hangs nor fails: a FIFO, a symlink loop, a dangling link, a planted git dir', () => {
+    const dir = writeTree({ 'access.log': '192.0.2.1 - - [02/Jan/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8"\n',
+      'repo/.git/HEAD': 'ref: refs/heads/main\n', 'repo/.git/refs/heads/main': 'a'.repeat(40) + '\n' });
+    mkfifoSync(join(dir, 'pipe'));
+    symlinkSync(join(dir, 'loop'), join(dir, 'loop'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    symlinkSync('/dev/zero', join(dir, 'repo', '.git', 'refs', 'heads', 'zero'));
+    const o = tempDir();
+    const first = runCli(['analyze', dir, '--out', o, '-q']);
+    expect([0, 3]).toContain(first.code);
+    const again = runCli(['analyze', dir, '--out', o, '-q']);
+    expect(again.code, again.stderr).toBe(first.code);
+    expect(again.stderr).not.toContain('different evidence set');
   });
 });
 
