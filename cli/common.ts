@@ -124,12 +124,14 @@ export async function ingestAndSummarize(store: Store, stored: EvidenceSet | nul
     const run = await evidenceSet(paths, (o.git as string[] | undefined) ?? [], await knownHashes(store, stored));
     await saveEvidenceSet(store, mergeSets(stored, run));
   }
-  const partial = printIngestSummary(result, o.quiet ? devNull : process.stdout, Number(o.maxRejectRatio));
+  // no evidence: not one source of the case (this run's or an earlier one's) could be read
+  const none = !(await store.one(`SELECT 1 FROM sources WHERE status IN ('ok', 'partial') LIMIT 1`));
+  const partial = printIngestSummary(result, o.quiet ? devNull : process.stdout, Number(o.maxRejectRatio), none);
   return { result, partial };
 }
 
-/** The per-source summary table and the accounting line; returns whether evidence was partial. */
-export function printIngestSummary(result: IngestResult, out: NodeJS.WritableStream, maxRejectRatio: number): boolean {
+/** The per-source summary table and the accounting line; returns whether evidence was partial (or absent). */
+export function printIngestSummary(result: IngestResult, out: NodeJS.WritableStream, maxRejectRatio: number, none = false): boolean {
   const rows = result.sources.map((s) => ({
     id: s.source_id, path: s.path, kind: s.kind, format: s.format, lines: s.total_lines, parsed: s.parsed_lines, rejected: s.rejected_lines,
     first: s.first_ts ?? '', last: s.last_ts ?? '', tz: s.tz ?? '', status: s.status,
@@ -145,9 +147,8 @@ export function printIngestSummary(result: IngestResult, out: NodeJS.WritableStr
   for (const u of unknown) out.write(`unknown format ${safeText(u.path)}: ${safeText(u.note ?? '')} (force one with --format)\n`);
   const heavy = result.sources.filter((s) => s.total_lines > 0 && s.rejected_lines / s.total_lines > maxRejectRatio && s.status !== 'unknown-format');
   for (const h of heavy) out.write(`partial ${safeText(h.path)}: ${h.rejected_lines} of ${h.total_lines} lines rejected (see: clawtrail sql "SELECT * FROM rejects WHERE source_id=${h.source_id}")\n`);
-  const nothing = result.sources.filter((s) => s.status === 'ok' || s.status === 'partial').length === 0;
-  if (nothing) out.write('no evidence: nothing read is a log, config or history clawtrail knows (exit 3)\n');
-  return unknown.length > 0 || result.problems.length > 0 || heavy.length > 0 || nothing;
+  if (none) out.write('no evidence: nothing read is a log, config or history clawtrail knows (exit 3)\n');
+  return unknown.length > 0 || result.problems.length > 0 || heavy.length > 0 || none;
 }
 
 export function addIngestOptions(cmd: Command): Command {
