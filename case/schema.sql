@@ -322,6 +322,13 @@ CREATE TABLE IF NOT EXISTS findings (
   evidence    VARCHAR,                  -- JSON list of {source_id, path, line, sha, note}
   details     VARCHAR                   -- JSON of the query row's other columns
 );
+-- The explanation a query may give (case/finding.ts; NULL when it gives none). Added columns: older cases gain them.
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS headline VARCHAR;    -- what happened, in plain words
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS impact VARCHAR;      -- JSON {clients, sessions, paths, duration_s, signals, basis}
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS mechanism VARCHAR;   -- how the cause produced the symptom
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS trigger VARCHAR;     -- the change or event that set it off
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS runner_up VARCHAR;   -- JSON {statement, why_lost}
+ALTER TABLE findings ADD COLUMN IF NOT EXISTS fix VARCHAR;         -- JSON {statement, at, evidence}
 
 -- The queries that produced the findings, as their headers describe them (written with the findings), so a report
 -- rendered from the case alone can name and describe each (SARIF rules).

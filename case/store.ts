@@ -17,23 +17,27 @@ export class Store {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    readonly readOnly = false,
   ) {}
 
-  /** Opens a case database that must already exist (the read-only commands: sql, query, report, export). */
-  static async openExisting(path: string): Promise<Store> {
+  /** Opens a case database that must already exist (sql, query, report, export). `readOnly` opens it in DuckDB's
+   *  read-only mode: nothing can change it (the schema, views and macros are already in the file). */
+  static async openExisting(path: string, opts: { readOnly?: boolean } = {}): Promise<Store> {
     if (path !== ':memory:' && !existsSync(path)) throw new Error(`no case database at ${path} (create one with: clawtrail ingest <paths...> --db ${path})`);
-    return Store.open(path);
+    return Store.open(path, opts);
   }
 
-  static async open(path: string, opts: { tempDir?: string; memoryLimit?: string } = {}): Promise<Store> {
+  static async open(path: string, opts: { tempDir?: string; memoryLimit?: string; readOnly?: boolean } = {}): Promise<Store> {
     const isMemory = path === ':memory:';
-    if (!isMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    const readOnly = !!opts.readOnly && !isMemory;
+    if (!isMemory && !readOnly) mkdirSync(dirname(resolve(path)), { recursive: true });
     let instance: DuckDBInstance;
     try {
       // Offline tool: never try to download an extension.
       instance = await DuckDBInstance.create(path, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
+        ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
       });
     } catch (err) {
       const msg = (err as Error).message;
@@ -43,12 +47,13 @@ export class Store {
       throw new Error(`cannot open the case database ${path}: ${msg.split('\n')[0]}`);
     }
     const conn = await instance.connect();
-    const store = new Store(path, instance, conn);
+    const store = new Store(path, instance, conn, readOnly);
     await store.run(`SET TimeZone='UTC'`);
     // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
     await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
     if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
+    if (readOnly) return store;
     for (const file of ['schema.sql', 'redact.sql', 'views.sql']) {
       for (const stmt of statements(readFileSync(fromRoot('case', file), 'utf8'))) await store.run(stmt);
     }

@@ -42,6 +42,13 @@ CREATE OR REPLACE MACRO envoy_end_reason(flags) AS
 -- timed out), 502/503 (the upstream failed or was unavailable).
 CREATE OR REPLACE MACRO status_end_reason(st) AS
   CASE WHEN st = 499 THEN 'client-closed' WHEN st = 504 THEN 'server-timeout' WHEN st IN (502, 503) THEN 'server-error' END;
+-- A number of seconds in words for headlines: "45 s", "12 min", "1 h 27 min", "2 d 3 h".
+CREATE OR REPLACE MACRO duration_words(secs) AS
+  CASE WHEN secs IS NULL THEN NULL
+       WHEN secs < 60 THEN round(secs)::BIGINT || ' s'
+       WHEN secs < 3600 THEN round(secs / 60)::BIGINT || ' min'
+       WHEN secs < 86400 THEN floor(secs / 3600)::BIGINT || ' h' || CASE WHEN secs % 3600 >= 60 THEN ' ' || floor(secs % 3600 / 60)::BIGINT || ' min' ELSE '' END
+       ELSE floor(secs / 86400)::BIGINT || ' d' || CASE WHEN secs % 86400 >= 3600 THEN ' ' || floor(secs % 86400 / 3600)::BIGINT || ' h' ELSE '' END END;
 
 -- ---- Derived views (read-only; the queries build on them) ------------------------------------------------------
 
@@ -178,7 +185,7 @@ FROM ws_close_base;
 CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_min) AS TABLE
 WITH m AS (
   SELECT close_class(code) AS class, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*) AS n,
-         list(DISTINCT seen_by) AS seen_by,
+         list_sort(list(DISTINCT seen_by)) AS seen_by,
          list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts, source_id, line_no) AS ev
   FROM ws_close_classified(mass_close_min)
   WHERE code IS NOT NULL AND close_class(code) <> 'normal'
@@ -195,7 +202,7 @@ WITH m AS (
 )
 SELECT class, burst_no, min(minute) AS start_minute, max(minute) + INTERVAL 1 MINUTE AS end_minute, sum(n)::INTEGER AS closes,
        max(n)::INTEGER AS peak_per_minute, round(arg_min(baseline, minute), 2) AS baseline_per_minute,
-       list_distinct(flatten(list(seen_by))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
+       list_sort(list_distinct(flatten(list(seen_by)))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
        count(*)::INTEGER AS burst_minutes
 FROM g GROUP BY class, burst_no;
 

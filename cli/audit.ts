@@ -1,15 +1,15 @@
 // CLI: audit, the weekly drift audit — ingest, run the queries, compare against a baseline, write audit.md/json/sarif.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { safeText } from '../lib/output.js';
-import { Store } from '../case/store.js';
 import { runAll } from '../queries/runner.js';
 import { baselineDocument, runAudit } from '../queries/audit.js';
 import { buildReport } from '../reports/model.js';
 import { writeAuditReports } from '../reports/write.js';
 import { checkSeverity } from './analysis.js';
-import { EXIT, VERSION, addIngestOptions, commandLine, ingestAndSummarize } from './common.js';
+import { EXIT, VERSION, addIngestOptions, checkIngestOptions, checkIsoInstant, commandLine, ingestAndSummarize, openCaseForIngest } from './common.js';
+import { writeFileAtomic } from '../reports/write.js';
+import { parseDuration } from '../queries/audit.js';
 
 export function registerAuditCommand(program: Command): void {
   addIngestOptions(program.command('audit')
@@ -26,11 +26,14 @@ export function registerAuditCommand(program: Command): void {
     .option('--db <file>', 'case database (default <out>/case.duckdb)'))
     .action(async (paths: string[], o: Record<string, unknown>) => {
       const failOn = checkSeverity(String(o.failOn));
+      parseDuration(String(o.since));
+      for (const flag of ['from', 'to', 'now'] as const) checkIsoInstant(`--${flag}`, o[flag] as string | undefined);
+      await checkIngestOptions(o);
       const out = String(o.out);
       const db = (o.db as string | undefined) ?? join(out, 'case.duckdb');
-      const store = await Store.open(db);
+      const { store, stored } = await openCaseForIngest(db, paths, o);
       try {
-        const { partial } = await ingestAndSummarize(store, paths, o);
+        const { partial } = await ingestAndSummarize(store, stored, paths, o);
         await runAll(store);
         const report = await buildReport(store, { version: VERSION, commandLine: commandLine(), db: resolve(db) });
         const audit = await runAudit(store, report.findings, report.span.to, {
@@ -39,14 +42,14 @@ export function registerAuditCommand(program: Command): void {
         });
         const written = writeAuditReports(audit, report, out);
         if (o.writeBaseline) {
-          writeFileSync(String(o.writeBaseline), baselineDocument(audit));
+          writeFileAtomic(String(o.writeBaseline), baselineDocument(audit));
           written.push(String(o.writeBaseline));
         }
         const stale = audit.stale_baseline_entries.length;
         process.stdout.write([
           `Drift audit ${audit.period.from} → ${audit.period.to}: ${audit.changes.length} config change(s) (previous period ${audit.previous_period_changes}), ${audit.new_findings.length} new finding(s), ${stale} stale baseline entr${stale === 1 ? 'y' : 'ies'}.`,
           ...audit.new_findings.slice(0, 10).map((f) => `  new [${f.severity}] ${safeText(f.statement).slice(0, 200)}`),
-          `Written: ${written.join(', ')}`].join('\n') + '\n');
+          `Written: ${written.map(safeText).join(', ')}`].join('\n') + '\n');
         process.exitCode = audit.failing ? EXIT.findings : partial ? EXIT.partial : EXIT.ok;
       } finally {
         store.close();

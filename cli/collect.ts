@@ -1,7 +1,8 @@
 // CLI: collect (snapshot a compose project into a bundle) and verify (check a bundle against its manifest).
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { EXIT, VERSION, progressReporter } from './common.js';
+import { EXIT, VERSION } from './common.js';
+import { Progress } from './progress.js';
 import { safeText } from '../lib/output.js';
 import { collect } from '../collect/collect.js';
 import { watch } from '../collect/watch.js';
@@ -52,13 +53,17 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
         return;
       }
       if (!o.out) throw new Error('collect needs --out BUNDLE (or --print-script)');
+      // docker's --since: a duration (48h, 1h30m), an RFC 3339 time or a Unix timestamp
+      if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(o.since) && !/^\d+(\.\d+)?$/.test(o.since) && Number.isNaN(Date.parse(o.since))) {
+        throw new Error(`--since wants a duration (48h, 30m, 1h30m), an RFC 3339 time or a Unix timestamp, got ${JSON.stringify(o.since)}`);
+      }
+      for (const [flag, v] of [['--interval', o.interval], ['--max-size', o.maxSize], ['--stop-after', o.stopAfter ?? '1']] as const) {
+        if (!(Number(v) > 0)) throw new Error(`${flag} must be a positive number, got ${JSON.stringify(v)}`);
+      }
       const givenKey = o.fingerprintKey ?? process.env.CLAWTRAIL_FINGERPRINT_KEY;
       if (o.watch) {
         if (!o.project) throw new Error('collect --watch needs --project');
         if (!givenKey) throw new Error('collect --watch needs --fingerprint-key or CLAWTRAIL_FINGERPRINT_KEY (the same key as the later collect and analyze)');
-        for (const [flag, v] of [['--interval', o.interval], ['--max-size', o.maxSize], ['--stop-after', o.stopAfter ?? '1']] as const) {
-          if (!(Number(v) > 0)) throw new Error(`${flag} must be a positive number, got ${JSON.stringify(v)}`);
-        }
         await watch({ project: o.project, out: o.out, host: o.host, fingerprintKey: givenKey, intervalMinutes: Number(o.interval), maxBytes: Number(o.maxSize) * 1024 * 1024,
           say: (m) => { if (!o.quiet) process.stderr.write(m + '\n'); }, stopAfterMs: o.stopAfter ? Number(o.stopAfter) * 1000 : undefined });
         return;
@@ -66,9 +71,10 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
       const key = givenKey ?? randomBytes(24).toString('base64url');
       if (!givenKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       if (o.archive && existsSync(`${resolve(o.out)}.tar.gz`)) throw new Error(`${resolve(o.out)}.tar.gz exists: give collect a new --out`);
-      const progress = progressReporter(!!o.quiet);
-      const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION, progress });
-      if (progress) process.stderr.write('\r\x1b[K');
+      const shown = new Progress('collect', !!o.quiet);
+      const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION,
+        progress: (m) => shown.update(0, 0, m) });
+      shown.done();
       let where = r.out;
       if (o.archive) {
         where = writeArchive(r.out);

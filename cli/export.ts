@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Store } from '../case/store.js';
 import { exportCase } from '../reports/export.js';
+import { safeText } from '../lib/output.js';
 
 export function registerExportCommand(program: Command): void {
   program.command('export')
@@ -15,7 +16,7 @@ export function registerExportCommand(program: Command): void {
       const store = await Store.openExisting(o.db);
       try {
         const written = await exportCase(store, o);
-        process.stdout.write(written.map((w) => `${w.path}  (${w.rows} rows)`).join('\n') + '\n');
+        process.stdout.write(written.map((w) => `${safeText(w.path)}  (${w.rows} rows)`).join('\n') + '\n');
       } finally {
         store.close();
       }

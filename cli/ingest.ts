@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { render } from '../lib/output.js';
 import { Store } from '../case/store.js';
-import { EXIT, addIngestOptions, defaultDb, ingestAndSummarize } from './common.js';
+import { EXIT, addIngestOptions, checkIngestOptions, defaultDb, ingestAndSummarize, openCaseForIngest } from './common.js';
 import { formatsHelp } from '../ingest/formats/registry.js';
 
 export function registerIngestCommands(program: Command): void {
@@ -22,11 +22,15 @@ Examples:
 Formats (detected from content; --format forces one; ENVELOPE+PAYLOAD, e.g. docker-logs+haproxy, for a proxy's lines
 in a container log — without it each container's lines are detected apart):
 ${formatsHelp()}
-Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, rejects above --max-reject-ratio).`),
+A case is one evidence set: ingesting other evidence into a case database that holds some is refused (--append adds
+to it, --force replaces it); the same evidence again is idempotent.
+Exit codes: 0 ok, 1 error, 3 partial or no evidence (unknown or unreadable files, rejects above --max-reject-ratio,
+nothing read at all).`),
   ).action(async (paths: string[], o: Record<string, unknown>) => {
-    const store = await Store.open(defaultDb(o));
+    await checkIngestOptions(o);
+    const { store, stored } = await openCaseForIngest(defaultDb(o), paths, o);
     try {
-      const { partial } = await ingestAndSummarize(store, paths, o);
+      const { partial } = await ingestAndSummarize(store, stored, paths, o);
       process.exitCode = partial ? EXIT.partial : EXIT.ok;
     } finally {
       store.close();
@@ -34,16 +38,25 @@ Exit codes: 0 ok, 1 error, 3 partial evidence (unknown or unreadable files, reje
   });
 
   program.command('sql')
-    .description('run SQL against a case database and print the rows')
+    .description('run SQL against a case database and print the rows (read-only unless --write)')
     .argument('<query>', 'DuckDB SQL')
     .requiredOption('--db <file>', 'case database')
+    .option('--write', 'open the case read-write (a statement may change it: the findings and reports built from it too)')
     .addOption(new Option('--json', 'rows as JSON').conflicts(['csv', 'markdown']))
-    .addOption(new Option('--csv', 'rows as CSV').conflicts(['markdown']))
+    .addOption(new Option('--csv', 'rows as CSV (a cell that starts with = + - @ is prefixed with \' so that no spreadsheet runs it)').conflicts(['markdown']))
     .option('--markdown', 'rows as a Markdown table')
-    .action(async (query: string, o: { db: string; json?: boolean; csv?: boolean; markdown?: boolean }) => {
-      const store = await Store.openExisting(o.db);
+    .addHelpText('after', `
+Examples:
+  clawtrail sql --db case.duckdb "SELECT event, count(*) FROM gateway_events GROUP BY ALL"
+  clawtrail sql --db case.duckdb --csv "SELECT * FROM proxy_requests WHERE status >= 500" > errors.csv
+Control characters from the evidence are printed escaped (\\x1b) in every output format.`)
+    .action(async (query: string, o: { db: string; write?: boolean; json?: boolean; csv?: boolean; markdown?: boolean }) => {
+      const store = await Store.openExisting(o.db, { readOnly: !o.write });
       try {
-        const rows = await store.all(query);
+        const rows = await store.all(query).catch((err: Error) => {
+          if (/read-only mode/i.test(err.message)) throw new Error(`the case is opened read-only; add --write to change it (${err.message.split('\n')[0]})`);
+          throw err;
+        });
         process.stdout.write(render(rows, o) + '\n');
       } finally {
         store.close();

@@ -1,6 +1,6 @@
 // CLI: queries (list the canned queries) and query (run one against a case).
 import { Option, type Command } from 'commander';
-import { render, table } from '../lib/output.js';
+import { render, safeJson, table } from '../lib/output.js';
 import { Store } from '../case/store.js';
 import { loadQueries, missingEvidence, resolveParams, runQuery } from '../queries/runner.js';
 import { collectParam } from './common.js';
@@ -12,7 +12,7 @@ export function registerQueryCommands(program: Command): void {
     .action((o: { json?: boolean }) => {
       const qs = loadQueries();
       if (o.json) {
-        process.stdout.write(JSON.stringify(qs.map(({ sql: _sql, file: _f, ...rest }) => rest), null, 2) + '\n');
+        process.stdout.write(safeJson(qs.map(({ sql: _sql, file: _f, ...rest }) => rest), 2) + '\n');
         return;
       }
       process.stdout.write(table(qs.map((q) => ({ id: q.id, severity: q.severity, group: q.group, title: q.title,

@@ -67,7 +67,23 @@ const lineDetection = (f: LineFormat, nginx?: CompiledFormat): Detection => {
   return { kind: f.kind, format: nginx ? `nginx-access:${nginx.name}` : f.name, line: f, nginx };
 };
 
+/** A --format value names a known format (an nginx log_format name is checked once the configs are read). */
+export function checkForcedFormat(forced: string): void {
+  const [outer, inner] = forced.split('+');
+  const [name] = outer.split(':');
+  const f = lineFormat(name);
+  if (f) {
+    if (inner && f.role !== 'envelope') throw new Error(`--format ${forced}: ${name} is not an envelope (envelopes: ${LINE_FORMATS.filter((x) => x.role === 'envelope').map((x) => x.name).join(', ')})`);
+    if (inner && lineFormat(inner.split(':')[0])?.role !== 'payload') throw new Error(`--format ${forced}: ${inner} is not a payload format`);
+    return;
+  }
+  if (!DOCUMENT_FORMATS.some((x) => x.name === forced)) {
+    throw new Error(`unknown --format ${forced} (known: ${[...LINE_FORMATS.map((x) => x.name), ...DOCUMENT_FORMATS.map((x) => x.name)].join(', ')}; ENVELOPE+PAYLOAD for a payload inside an envelope)`);
+  }
+}
+
 function forcedDetection(forced: string, sample: string[], env: DetectEnv): Detection {
+  checkForcedFormat(forced);
   const [outer, inner] = forced.split('+');
   const [name, variant] = outer.split(':');
   const f = lineFormat(name);
@@ -76,13 +92,8 @@ function forcedDetection(forced: string, sample: string[], env: DetectEnv): Dete
     if (!nginx) throw new Error(`--format ${forced}: no such nginx log_format (known: ${env.nginx.map((x) => x.name).join(', ')})`);
     return lineDetection(f!, nginx);
   }
-  if (f) {
-    if (inner && f.role !== 'envelope') throw new Error(`--format ${forced}: ${name} is not an envelope (envelopes: ${LINE_FORMATS.filter((x) => x.role === 'envelope').map((x) => x.name).join(', ')})`);
-    if (inner && lineFormat(inner.split(':')[0])?.role !== 'payload') throw new Error(`--format ${forced}: ${inner} is not a payload format`);
-    return { ...lineDetection(f), payload: inner };
-  }
-  const d = DOCUMENT_FORMATS.find((x) => x.name === forced);
-  if (!d) throw new Error(`unknown --format ${forced} (known: ${[...LINE_FORMATS.map((x) => x.name), ...DOCUMENT_FORMATS.map((x) => x.name)].join(', ')}; ENVELOPE+PAYLOAD for a payload inside an envelope)`);
+  if (f) return { ...lineDetection(f), payload: inner };
+  const d = DOCUMENT_FORMATS.find((x) => x.name === forced)!;
   return { kind: d.kind, format: d.name };
 }
 

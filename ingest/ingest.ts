@@ -28,7 +28,7 @@ export interface IngestOptions {
   snapshotTime?: string;        // for docker inspect dumps without a time of their own
   git?: string[];               // extra git repositories or bundles
   unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default the temp dir
-  progress?: (msg: string, linesDone?: number) => void;   // linesDone: lines read so far, for a rate
+  progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far, for a rate; bytes of the files done, for a percentage
 }
 
 
@@ -93,10 +93,11 @@ export async function collectNginxFormats(files: InputFile[]): Promise<CompiledF
 
 export async function ingest(store: Store, paths: string[], opts: IngestOptions): Promise<IngestResult> {
   let linesDone = 0;
+  const bytes = { done: 0, total: 0 };
   const report = opts.progress ?? (() => {});
   const progress = (m: string, add = 0): void => {
     linesDone += add;
-    report(m, linesDone);
+    report(m, linesDone, bytes);
   };
   // a bundle archive (.tar.gz) is unpacked beside the case database and read as a folder
   const unpackInto = opts.unpackInto ?? tmpdir();
@@ -107,9 +108,13 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
   try {
     for (const p of found.problems) await recordProblem(store, p.path, p.reason);
-    for (const file of found.files) {
+    const sizes = found.files.map((f) => { try { return statSync(f.path).size; } catch { return 0; } });
+    bytes.total = sizes.reduce((a, b) => a + b, 0);
+    for (const [i, file] of found.files.entries()) {
       const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress);
       if (summary) result.sources.push(summary);
+      bytes.done += sizes[i];
+      progress(file.path);
     }
     for (const repo of [...found.gitRepos, ...(opts.git ?? [])]) {
       progress(`git history ${repo}`);

@@ -18,12 +18,60 @@
 --   min_count: {default: 5, unit: closes per minute, description: burst threshold}
 --   ratio: {default: 3, unit: x baseline, description: burst threshold}
 -- needs: [proxy_requests, gateway_events]
+-- impact_signals: [transport]
 -- ---
 -- what to do depends on the row: the remediation column
 SELECT *, CASE WHEN coalesce(what_changed, '') LIKE '%forwards_upgrade%'
             THEN 'Forward the `Upgrade` and `Connection` headers to the gateway again (`proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;`).'
             WHEN explanation = 'proxy-release'
-            THEN 'Set `proxy_read_timeout` (and `proxy_send_timeout`) well above the gateway''s 30 s tick (e.g. `3600s`), review proxy config changes for WebSocket impact, and reload at a quiet time with a known `worker_shutdown_timeout`.' END AS remediation
+            THEN 'Set `proxy_read_timeout` (and `proxy_send_timeout`) well above the gateway''s 30 s tick (e.g. `3600s`), review proxy config changes for WebSocket impact, and reload at a quiet time with a known `worker_shutdown_timeout`.' END AS remediation,
+  -- the explanation in plain words (case/finding.ts): headline, mechanism, trigger, runner-up, and the fix the evidence holds
+  CASE explanation
+    WHEN 'proxy-release' THEN format('WebSockets through {} were cut{} for {} after {}', proxy,
+        CASE WHEN typical_lifetime_s IS NOT NULL THEN format(' every {} s', round(typical_lifetime_s)::BIGINT) ELSE '' END,
+        duration_words(epoch(end_ts) - epoch(start_ts)),
+        CASE WHEN commit_sha IS NOT NULL THEN format('commit {} set {}', commit_sha[1:7], coalesce(split_part(what_changed, '; ', 1), 'a new proxy config')) ELSE 'a proxy release' END)
+    WHEN 'gateway-restart' THEN format('WebSockets were cut ({} closes) when the gateway restarted', closes)
+    WHEN 'container-kill' THEN format('WebSockets were cut ({} closes) when the gateway container was killed', closes)
+    ELSE format('WebSockets were cut ({} closes in {}) with no release, restart or kill found before it', closes, duration_words(epoch(end_ts) - epoch(start_ts))) END AS headline,
+  CASE explanation
+    WHEN 'proxy-release' THEN concat_ws(' ',
+        format('A reload of {} closes the upgraded connections its old workers hold{}.', proxy,
+          CASE WHEN worker_shutdown_timeout IS NOT NULL THEN format(' once worker_shutdown_timeout ({}) runs out', worker_shutdown_timeout) ELSE '' END),
+        CASE WHEN contains(coalesce(what_changed, ''), 'proxy_read_timeout') THEN
+          format('The new proxy_read_timeout ({}) is shorter than the gateway''s 30 s tick, so the proxy also cuts every WebSocket that stays idle that long{}; clients see 1006 (no close frame).',
+            regexp_extract(what_changed, 'proxy_read_timeout [^;]*→ ([^;]+)', 1),
+            CASE WHEN typical_lifetime_s IS NOT NULL THEN format(' (typical lifetime {} s)', typical_lifetime_s) ELSE '' END)
+        ELSE 'Clients see 1006 (no close frame).' END)
+    WHEN 'gateway-restart' THEN format('The gateway went down ({}) and its sockets closed with it.', gateway_restart)
+    WHEN 'container-kill' THEN format('The gateway container was killed ({}): its sockets closed without a close frame.', container_kill) END AS mechanism,
+  CASE WHEN explanation = 'proxy-release' THEN
+    concat_ws(', then ', CASE WHEN commit_sha IS NOT NULL THEN format('commit {} "{}" by {}', commit_sha[1:7],
+                 (SELECT subject FROM commits WHERE sha = commit_sha LIMIT 1), (SELECT author FROM commits WHERE sha = commit_sha LIMIT 1)) END,
+              format('{} {} s before the first close', release, lag_s)) END AS trigger,
+  CASE explanation
+    WHEN 'proxy-release' THEN {'statement': 'a gateway restart or a killed gateway container at the same moment',
+      'why_lost': CASE WHEN gateway_restart IS NULL AND container_kill IS NULL THEN 'no gateway signal, 1012/1013 close or killed gateway container within 2 minutes of the first close'
+                       ELSE format('the proxy release came first ({} s before the first close); also seen: {}', lag_s, coalesce(gateway_restart, container_kill)) END}
+    WHEN 'gateway-restart' THEN {'statement': 'a proxy release', 'why_lost': format('no reload notice, new worker or proxy container start within {} minutes before the first close', $window_minutes)}
+    WHEN 'container-kill' THEN {'statement': 'a proxy release or a gateway restart', 'why_lost': 'neither was seen before the first close'} END AS runner_up,
+  -- the fix: the first later commit that changed the same proxy keys again, before the burst was over (+30 min), and the release that applied it
+  CASE WHEN explanation = 'proxy-release' AND commit_sha IS NOT NULL THEN (
+    SELECT {'statement': format('commit {} "{}" by {} changed {}{}', l.sha[1:7], c.subject, c.author, l.what,
+                                CASE WHEN rl.ts IS NOT NULL THEN format('; released at {} ({})', strftime(rl.ts, '%H:%M:%S'), rl.what) ELSE '' END),
+            'at': strftime(coalesce(rl.ts, l.t), '%Y-%m-%dT%H:%M:%SZ'),
+            'evidence': list_concat([{'sha': l.sha, 'path': l.path, 'note': 'the fix'}],
+                                    CASE WHEN rl.ts IS NOT NULL THEN [{'source_id': rl.source_id, 'line': rl.line_no, 'note': 'the fix released'}] ELSE [] END)}
+    FROM (SELECT ch.commit_sha AS sha, any_value(ch.path) AS path, min(ch.valid_from) AS t,
+                 string_agg(ch.key || ' ' || coalesce(ch.old_value, '(unset)') || ' → ' || coalesce(ch.new_value, '(unset)'), '; ' ORDER BY ch.key) AS what
+          FROM config_changes ch
+          WHERE ch.surface = 'nginx.conf' AND ch.commit_sha IS NOT NULL AND ch.commit_sha <> x.commit_sha AND NOT ch.first_seen
+            AND ch.valid_from > x.start_ts AND ch.valid_from <= x.end_ts + INTERVAL 30 MINUTE
+            AND ch.key IN (SELECT key FROM config_changes WHERE commit_sha = x.commit_sha AND surface = 'nginx.conf')
+          GROUP BY ch.commit_sha ORDER BY t LIMIT 1) l
+    JOIN commits c ON c.sha = l.sha
+    LEFT JOIN LATERAL (SELECT * FROM proxy_releases r WHERE r.ts >= l.t ORDER BY r.ts LIMIT 1) rl ON true
+    LIMIT 1) END AS fix
 FROM (
 WITH bursts AS (
   SELECT * FROM ws_bursts($baseline_minutes, $min_count, $ratio, 5) WHERE class = '1006 transport'
@@ -96,9 +144,10 @@ SELECT
     b.evidence_lines))::VARCHAR AS evidence,
   CASE WHEN r.ts IS NOT NULL THEN 'proxy-release' WHEN gr.ts IS NOT NULL THEN 'gateway-restart' WHEN ck.ts IS NOT NULL THEN 'container-kill' ELSE 'unexplained' END AS explanation,
   round(epoch(f.first_ts) - epoch(r.ts), 1) AS lag_s, r.what AS release, cc.sha AS commit_sha, ch.what_changed, d.worker_shutdown_timeout,
-  l.typical_lifetime_s, b.closes
+  l.typical_lifetime_s, b.closes, gr.what AS gateway_restart, ck.what AS container_kill,
+  (SELECT mode(p.proxy) FROM proxy_requests p WHERE p.is_websocket AND p.ts BETWEEN f.first_ts AND b.end_minute) AS proxy
 FROM bursts b JOIN first_close f USING (burst_no)
 LEFT JOIN rel r USING (burst_no) LEFT JOIN gateway_restart gr USING (burst_no) LEFT JOIN container_kill ck USING (burst_no)
 LEFT JOIN cc USING (burst_no) LEFT JOIN changes ch USING (burst_no) LEFT JOIN drain d USING (burst_no) LEFT JOIN lifetimes l USING (burst_no)
 ORDER BY f.first_ts
-)
+) x

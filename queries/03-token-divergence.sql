@@ -15,6 +15,7 @@
 -- params:
 --   grace_seconds: {default: 0, unit: seconds, description: rejections this long after the interval still count}
 -- needs: [config_values]
+-- impact_signals: [auth, policy]
 -- ---
 WITH v AS (SELECT * FROM token_surface_values),
 points AS (SELECT DISTINCT valid_from AS t FROM v),
@@ -60,9 +61,9 @@ latest AS (
   FROM bounded b JOIN v ON v.commit_sha IS NOT NULL AND v.valid_from > b.start_ts AND v.valid_from <= b.end_ts GROUP BY b.run
 ), rejections AS (
   SELECT b.run, count(*) AS n, min(g.ts) AS first_ts, max(g.ts) AS last_ts,
-         list_filter(list(DISTINCT coalesce(g.client, CASE WHEN g.event LIKE 'client%' THEN 'client log ' || coalesce(g.service, g.container, '?') END)),
-                     lambda x: x IS NOT NULL) AS clients,
-         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event || coalesce(' ' || g.auth_reason, '')} ORDER BY g.ts)[1:8] AS ev
+         list_sort(list_filter(list(DISTINCT coalesce(g.client, CASE WHEN g.event LIKE 'client%' THEN 'client log ' || coalesce(g.service, g.container, '?') END)),
+                     lambda x: x IS NOT NULL)) AS clients,
+         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event || coalesce(' ' || g.auth_reason, '')} ORDER BY g.ts, g.source_id, g.line_no)[1:8] AS ev
   FROM bounded b JOIN gateway_events g
     ON g.ts >= b.start_ts AND (b.end_ts IS NULL OR g.ts < b.end_ts + to_seconds(CAST($grace_seconds AS BIGINT)))
    AND (g.auth_reason = 'token_mismatch' OR (g.close_code IN (1008, 4008) AND contains(coalesce(g.close_reason, ''), 'gateway token mismatch')))
@@ -85,7 +86,21 @@ SELECT CASE WHEN coalesce(r.n, 0) > 0 THEN 'high' ELSE 'medium' END AS severity,
          CASE WHEN cl.sha IS NOT NULL THEN [{'sha': cl.sha, 'path': cl.path, 'note': 'closed the divergence'}] ELSE [] END,
          coalesce(r.ev, [])))::VARCHAR AS evidence,
        o.sha AS opened_by_commit, oc.author AS opened_by_author, oc.subject AS opened_by_subject, cl.sha AS closed_by_commit,
-       cc.surface AS closed_by_surface, coalesce(r.n, 0)::INTEGER AS rejections, r.clients AS clients_hit
+       cc.surface AS closed_by_surface, coalesce(r.n, 0)::INTEGER AS rejections, r.clients AS clients_hit,
+       -- the explanation in plain words (case/finding.ts)
+       CASE WHEN coalesce(r.n, 0) > 0 THEN format('{} were rejected {} times over {} after {} made {} differ',
+              CASE WHEN b.env_div THEN 'Local CLI clients' ELSE 'Remote-mode clients' END, r.n, duration_words(greatest(epoch(r.last_ts) - epoch(r.first_ts), 1)),
+              CASE WHEN o.sha IS NOT NULL THEN 'commit ' || o.sha[1:7] ELSE coalesce(o.path, 'a change') END,
+              CASE WHEN b.env_div THEN 'OPENCLAW_GATEWAY_TOKEN and gateway.auth.token' ELSE 'gateway.remote.token and gateway.auth.token' END)
+            ELSE format('The gateway token surfaces disagreed for {} (no rejection seen)', coalesce(duration_words(epoch(b.end_ts) - epoch(b.start_ts)), 'the rest of the evidence')) END AS headline,
+       CASE WHEN b.env_div THEN 'The gateway checks every connect against gateway.auth.token from openclaw.json (config first), while local CLI clients send OPENCLAW_GATEWAY_TOKEN from their environment (env first); with the two different, each CLI connect fails with token_mismatch and a 1008 close.'
+            ELSE 'Remote-mode clients send gateway.remote.token, which no longer matched the gateway.auth.token the gateway enforces: each connect fails with token_mismatch and a 1008 close.' END AS mechanism,
+       CASE WHEN o.sha IS NOT NULL THEN format('commit {} "{}" by {} ({})', o.sha[1:7], oc.subject, oc.author, o.path)
+            ELSE coalesce(o.surface || ' in ' || o.path, NULL) END AS trigger,
+       CASE WHEN b.end_ts IS NOT NULL THEN {'statement': concat_ws('; ', CASE WHEN cl.sha IS NOT NULL THEN format('commit {} "{}" by {}', cl.sha[1:7], clc.subject, clc.author) END,
+                                                          format('the token surfaces agree again from {}{}', strftime(b.end_ts, '%Y-%m-%d %H:%M:%S'), coalesce(' (' || cc.surface || ')', ''))),
+                                            'at': strftime(b.end_ts, '%Y-%m-%dT%H:%M:%SZ'),
+                                            'evidence': CASE WHEN cl.sha IS NOT NULL THEN [{'sha': cl.sha, 'path': cl.path, 'note': 'the fix'}] ELSE [] END} END AS fix
 FROM bounded b
 LEFT JOIN opener o USING (run) LEFT JOIN commits oc ON oc.sha = o.sha
 LEFT JOIN closer_commit cl USING (run) LEFT JOIN commits clc ON clc.sha = cl.sha

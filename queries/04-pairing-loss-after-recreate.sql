@@ -15,6 +15,7 @@
 -- params:
 --   window_hours: {default: 6, unit: hours, description: how long after a recreate rejections and re-approvals count}
 -- needs: [docker_events, containers]
+-- impact_signals: [policy, auth]
 -- ---
 WITH gens AS (
   SELECT *, lag(container_id) OVER w AS prev_id, lag(started) OVER w AS prev_started
@@ -51,11 +52,11 @@ WITH gens AS (
          count(*) FILTER (WHERE close_reason = 'pairing required' OR cause = 'pairing-required') AS pairing_required,
          count(*) FILTER (WHERE auth_reason = 'device_token_mismatch') AS device_token_mismatch,
          min(ts) AS first_ts, max(ts) AS last_ts,
-         list(DISTINCT device_id) FILTER (WHERE device_id IS NOT NULL) AS devices,
-         list({'source_id': source_id, 'line': line_no, 'note': coalesce(close_reason, auth_reason, event)} ORDER BY ts)[1:8] AS ev
+         list_sort(list(DISTINCT device_id) FILTER (WHERE device_id IS NOT NULL)) AS devices,
+         list({'source_id': source_id, 'line': line_no, 'note': coalesce(close_reason, auth_reason, event)} ORDER BY ts, source_id, line_no)[1:8] AS ev
   FROM rejected GROUP BY container_id
 ), known AS (
-  SELECT r.container_id, list(DISTINCT d.device_id) AS known_before
+  SELECT r.container_id, list_sort(list(DISTINCT d.device_id)) AS known_before
   FROM recreates r JOIN rej USING (container_id) JOIN devices d
     ON d.state = 'paired' AND d.approved_at < r.started AND list_contains(rej.devices, d.device_id)
   GROUP BY r.container_id
@@ -65,8 +66,8 @@ WITH gens AS (
     ON g.event IN ('pairing-approved', 'pairing-auto-approved') AND g.ts >= r.started AND g.ts < r.started + to_hours(CAST($window_hours AS BIGINT))
   QUALIFY row_number() OVER (PARTITION BY r.container_id, g.device_id ORDER BY g.ts, g.source_id) = 1
 ), reapproved AS (
-  SELECT container_id, count(*) AS n, max(ts) AS last_ts, list(device_id ORDER BY ts) AS devices,
-         list({'source_id': source_id, 'line': line_no, 'note': event} ORDER BY ts)[1:6] AS ev
+  SELECT container_id, count(*) AS n, max(ts) AS last_ts, list(device_id ORDER BY ts, device_id) AS devices,
+         list({'source_id': source_id, 'line': line_no, 'note': event} ORDER BY ts, source_id, line_no)[1:6] AS ev
   FROM approvals GROUP BY container_id
 ), destroyed_ev AS (
   SELECT r.container_id, arg_min(e.source_id, e.ts) AS source_id, arg_min(e.line_no, e.ts) AS line_no
@@ -99,7 +100,24 @@ SELECT CASE WHEN coalesce(j.n, 0) > 0 AND ((mo.src IS NOT NULL AND mn.src IS NOT
          coalesce(j.ev, []), coalesce(ra.ev, [])))::VARCHAR AS evidence,
        r.prev_id AS old_container, r.container_id AS new_container, mo.src AS old_state_mount, mn.src AS new_state_mount,
        coalesce(j.n, 0)::INTEGER AS rejections, k.known_before AS devices_known_before, ra.n::INTEGER AS reapprovals,
-       round((epoch(ra.last_ts) - epoch(r.started)) / 60, 1) AS minutes_to_recover
+       round((epoch(ra.last_ts) - epoch(r.started)) / 60, 1) AS minutes_to_recover,
+       -- the explanation in plain words (case/finding.ts)
+       format('{} rejected {} times for {} after the gateway was recreated{}',
+         CASE WHEN len(k.known_before) > 0 THEN format('{} paired device(s) were', len(k.known_before)) ELSE 'Devices were' END, coalesce(j.n, 0),
+         coalesce(duration_words(epoch(coalesce(ra.last_ts, j.last_ts)) - epoch(r.started)), '?'),
+         CASE WHEN mo.src IS NOT NULL AND mn.src IS NOT NULL AND mo.src <> mn.src THEN format(' on a different state dir ({} → {})', mo.src, mn.src)
+              WHEN dc.change IS NOT NULL THEN format(' with OPENCLAW_CONFIG_DIR changed ({})', dc.change)
+              WHEN mn.src IS NULL AND mo.src IS NOT NULL THEN ' without a mount for its state dir' ELSE '' END) AS headline,
+       CASE WHEN (mo.src IS NOT NULL AND mn.src IS NOT NULL AND mo.src <> mn.src) OR dc.change IS NOT NULL OR (mn.src IS NULL AND mo.src IS NOT NULL)
+            THEN 'The gateway keeps its pairings in devices/ under its state dir (/home/node/.openclaw). The new container did not get the old folder there, so it started with no paired device: every device approved before got `pairing required` (1008) or device_token_mismatch until an operator approved it again.' END AS mechanism,
+       format('the recreate of the gateway at {} ({} → {}){}', strftime(r.started, '%Y-%m-%d %H:%M:%S'), r.prev_id[1:12], r.container_id[1:12],
+         CASE WHEN dc.change IS NOT NULL THEN format(' after {} changed OPENCLAW_CONFIG_DIR {}', coalesce('commit ' || dc.sha[1:7], dc.path), dc.change) ELSE '' END) AS trigger,
+       CASE WHEN mo.src IS NOT NULL AND mn.src IS NOT NULL AND mo.src <> mn.src
+            THEN {'statement': 'a recreate that kept the state dir but lost devices/ another way (a wiped or replaced volume)',
+                  'why_lost': format('the state dir mount itself moved ({} → {})', mo.src, mn.src)} END AS runner_up,
+       CASE WHEN ra.n > 0 THEN {'statement': format('{} device(s) re-approved one by one, the last at {} ({} min after the recreate)', ra.n, strftime(ra.last_ts, '%H:%M:%S'),
+                                                     round((epoch(ra.last_ts) - epoch(r.started)) / 60)),
+                                'at': strftime(ra.last_ts, '%Y-%m-%dT%H:%M:%SZ'), 'evidence': ra.ev} END AS fix
 FROM recreates r
 LEFT JOIN mounts mo ON mo.container_id = r.prev_id LEFT JOIN mounts mn ON mn.container_id = r.container_id
 LEFT JOIN dir_change dc ON dc.container_id = r.container_id LEFT JOIN rej j ON j.container_id = r.container_id

@@ -30,8 +30,8 @@ WITH ver AS (
   FROM touched t JOIN latest_img g ON regexp_matches(g.service, '(?i)gateway') AND t.parts > g.parts
   QUALIFY row_number() OVER (ORDER BY t.parts DESC, t.valid_from DESC) = 1
 ), warnings AS (
-  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, list(DISTINCT version) AS versions,
-         list({'source_id': source_id, 'line': line_no, 'note': 'newer-config warning'} ORDER BY ts)[1:5] AS ev
+  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, list_sort(list(DISTINCT version)) AS versions,
+         list({'source_id': source_id, 'line': line_no, 'note': 'newer-config warning'} ORDER BY ts, source_id, line_no)[1:5] AS ev
   FROM gateway_events WHERE event = 'config-from-newer-version'
 ), cli_gw AS (
   SELECT c.v AS cli_v, g.v AS gw_v, c.source_id AS c_src, c.line_no AS c_line, g.source_id AS g_src, g.line_no AS g_line

@@ -47,7 +47,7 @@ WITH hc AS (
          arg_max(commit_sha, valid_from) AS sha, arg_max(path, valid_from) AS path
   FROM config_values WHERE surface = 'nginx.conf' AND key IN ('proxy_read_timeout', 'proxy_send_timeout') GROUP BY key
 ), unhealthy AS (
-  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, list({'source_id': source_id, 'line': line_no, 'note': 'unhealthy'} ORDER BY ts)[1:5] AS ev
+  SELECT count(*) AS n, min(ts) AS first_ts, max(ts) AS last_ts, list({'source_id': source_id, 'line': line_no, 'note': 'unhealthy'} ORDER BY ts, source_id, line_no)[1:5] AS ev
   FROM docker_events WHERE action = 'health_status' AND action_detail = 'unhealthy'
 )
 SELECT 'low' AS severity, NULL AS start_ts, NULL AS end_ts,

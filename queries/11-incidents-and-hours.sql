@@ -31,7 +31,7 @@ WITH signals AS (
   SELECT *, sum(new_incident) OVER (ORDER BY ts) AS incident FROM ordered
 ), incidents AS (
   SELECT incident, min(ts) AS start_ts, max(ts) AS end_ts, count(*) AS n,
-         string_agg(DISTINCT kind, ', ') AS kinds, list({'source_id': source_id, 'line': line_no, 'note': kind} ORDER BY ts)[1:5] AS ev,
+         string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kinds, list({'source_id': source_id, 'line': line_no, 'note': kind} ORDER BY ts, source_id, line_no)[1:5] AS ev,
          bool_or(hour(ts) >= $night_start_hour OR hour(ts) < $night_end_hour) AS overnight
   FROM numbered GROUP BY incident HAVING count(*) >= $min_signals
 ), cause AS (

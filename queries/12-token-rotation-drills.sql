@@ -24,7 +24,7 @@ WITH rot AS (
          count(*) FILTER (WHERE g.close_code = 4001) AS auth_changed,
          count(*) FILTER (WHERE g.auth_reason = 'token_mismatch' OR contains(coalesce(g.close_reason, ''), 'token mismatch')) AS rejections,
          max(g.ts) FILTER (WHERE g.auth_reason = 'token_mismatch' OR contains(coalesce(g.close_reason, ''), 'token mismatch')) AS last_rejection,
-         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event} ORDER BY g.ts)[1:6] AS ev
+         list({'source_id': g.source_id, 'line': g.line_no, 'note': g.event} ORDER BY g.ts, g.source_id, g.line_no)[1:6] AS ev
   FROM rot r JOIN gateway_events g ON g.ts >= r.t - INTERVAL 1 MINUTE AND g.ts < r.t + to_minutes(CAST($window_minutes AS BIGINT))
    AND (g.event = 'reload-detected' AND contains(coalesce(g.changed_paths, ''), 'gateway.auth.token') OR g.close_code = 4001
         OR g.auth_reason = 'token_mismatch' OR contains(coalesce(g.close_reason, ''), 'token mismatch'))

@@ -2,14 +2,18 @@
 // underneath. Parameters are bound by name ($name). Running the pack fills `findings`, one row per answer row,
 // each citing its evidence (file:line, commit, event), and `query_catalog` with the headers reports need.
 // The header says everything a renderer needs about the query's findings — its group (cause, config, symptom, cost,
-// coverage) and what to do about them (remediation; a row's own remediation column wins) — so a new query is one file.
+// coverage), what to do about them (remediation; a row's own remediation column wins) and which failure signals their
+// impact counts (impact_signals) — so a new query is one file. A row may explain itself with the columns headline,
+// mechanism, trigger, runner_up, fix and impact (case/finding.ts); the runner counts the impact of the cause and
+// symptom findings whose row gives none (queries/_impact.sql). The phase is marked in case_meta (query_phase) from its
+// start until it is done, so a crash half-way shows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
-import { lit as sqlLit } from '../lib/sql.js';
+import { lit as sqlLit, statements } from '../lib/sql.js';
 import type { Store } from '../case/store.js';
-import { findingId, GROUPS, SEVERITIES, severityRank, type Citation, type Group } from '../case/finding.js';
+import { FINDING_COLUMNS, findingId, GROUPS, SEVERITIES, severityRank, type Citation, type Finding, type Group, type Impact } from '../case/finding.js';
 
 export interface ParamSpec { default: number | string; unit?: string; description?: string }
 export interface QuerySpec {
@@ -22,6 +26,7 @@ export interface QuerySpec {
   answers: string;
   params: Record<string, ParamSpec>;
   needs: string[];                  // evidence tables, any of which is enough
+  impactSignals: string[] | null;   // the failure signals its findings' impact counts (header impact_signals; null: all)
   file: string;
   sql: string;
 }
@@ -44,8 +49,15 @@ export function parseQueryFile(file: string, text: string): QuerySpec {
     id: String(meta.id), title: String(meta.title), severity: String(meta.severity), group: meta.group as Group,
     remediation: meta.remediation ? String(meta.remediation).trim() : null, sarif: meta.sarif === true, answers: String(meta.answers).trim(),
     params: (meta.params ?? {}) as Record<string, ParamSpec>, needs: (meta.needs ?? []) as string[], file,
+    impactSignals: meta.impact_signals ? checkSignals(file, meta.impact_signals) : null,
     sql: lines.slice(i + 1).join('\n').trim().replace(/;\s*$/, ''),
   };
+}
+
+function checkSignals(file: string, v: unknown): string[] {
+  const list = Array.isArray(v) ? v.map(String) : [String(v)];
+  for (const k of list) if (!SIGNAL_KINDS.includes(k)) throw new Error(`${file}: unknown impact signal ${k} (one of ${SIGNAL_KINDS.join(', ')})`);
+  return list;
 }
 
 export function loadQueries(dir = QUERY_DIR): QuerySpec[] {
@@ -88,9 +100,28 @@ export async function runQuery(store: Store, q: QuerySpec, given: Record<string,
   return store.all(bind(q.sql, resolveParams(q, given)));
 }
 
-/** Runs every query and rewrites the findings table. A query whose evidence is absent yields a coverage finding. */
-export async function runAll(store: Store, params: Record<string, Record<string, string>> = {}): Promise<{ id: string; rows: number; ms: number; error?: string }[]> {
+/** Where the last query phase stands (case_meta `query_phase`): a run that did not reach `done` (a crash, a kill)
+ *  left findings that are only part of the answer; `report` runs the queries again and reports render it as partial. */
+export interface QueryPhase { state: 'running' | 'done'; started_at: string; finished_at: string | null; failed: string[] }
+
+export async function queryPhase(store: Store): Promise<QueryPhase | null> {
+  const row = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'query_phase'`);
+  return row ? (JSON.parse(row.value) as QueryPhase) : null;
+}
+
+async function setQueryPhase(store: Store, phase: QueryPhase): Promise<void> {
+  await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('query_phase', ${sqlLit(JSON.stringify(phase))})`);
+}
+
+export type QueryRun = { id: string; rows: number; ms: number; error?: string };
+
+/** Runs every query and rewrites the findings table. A query whose evidence is absent yields a coverage finding.
+ *  `progress` hears of each query as it starts (index from 0). */
+export async function runAll(store: Store, params: Record<string, Record<string, string>> = {},
+  progress?: (done: number, total: number, id: string) => void): Promise<QueryRun[]> {
   const queries = loadQueries();
+  const phase: QueryPhase = { state: 'running', started_at: new Date().toISOString(), finished_at: null, failed: [] };
+  await setQueryPhase(store, phase);
   await store.refreshDerived();
   await store.run('DELETE FROM findings');
   await store.run('DELETE FROM query_catalog');
@@ -99,8 +130,9 @@ export async function runAll(store: Store, params: Record<string, Record<string,
       VALUES (${sqlLit(q.id)}, ${sqlLit(q.title)}, ${sqlLit(q.group)}, ${sqlLit(q.severity)}, ${q.sarif}, ${sqlLit(q.answers)})`);
   }
   const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
-  const report: { id: string; rows: number; ms: number; error?: string }[] = [];
-  for (const q of queries) {
+  const report: QueryRun[] = [];
+  for (const [i, q] of queries.entries()) {
+    progress?.(i, queries.length, q.id);
     const t0 = Date.now();
     const missing = await missingEvidence(store, q);
     if (missing) {
@@ -120,9 +152,38 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   }
   await store.run(`UPDATE findings SET rank = r.rk FROM (
       SELECT finding_id, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
-                                                     confidence DESC NULLS LAST, start_ts NULLS LAST, query_id) AS rk FROM findings) r
+                                                     confidence DESC NULLS LAST, start_ts NULLS LAST, query_id, finding_id) AS rk FROM findings) r
     WHERE findings.finding_id = r.finding_id`);
+  await fillImpact(store, queries);
+  await setQueryPhase(store, { ...phase, state: 'done', finished_at: new Date().toISOString(), failed: report.filter((r) => r.error).map((r) => r.id) });
   return report;
+}
+
+/** What each signal kind of queries/_impact.sql is, in words (the impact's `signals`). */
+const SIGNAL_WORDS: Record<string, string> = {
+  transport: '1006 transport closes', policy: '1008/4008 policy closes', auth: 'rejected connects', 'auth-changed': '4001 token-changed closes',
+  restart: '1012/1013 restart closes', other: 'other abnormal closes', 'proxy-5xx': 'proxy 5xx responses',
+};
+export const SIGNAL_KINDS = Object.keys(SIGNAL_WORDS);
+
+/** Impact for the cause and symptom findings whose query gave none: counted in the finding's window from the signal
+ *  kinds its header names (`impact_signals`, default all). */
+async function fillImpact(store: Store, queries: QuerySpec[]): Promise<void> {
+  const kinds = queries.flatMap((q) => (q.impactSignals ?? SIGNAL_KINDS).map((k) => `(${sqlLit(q.id)}, ${sqlLit(k)})`));
+  await store.run(`CREATE OR REPLACE TEMP TABLE impact_kinds AS SELECT * FROM (VALUES ${kinds.join(', ')}) t(query_id, kind)`);
+  for (const stmt of statements(readFileSync(join(QUERY_DIR, '_impact.sql'), 'utf8'))) await store.run(stmt);
+  const rows = await store.all<{ finding_id: string; clients: number; sessions: number; paths: string[]; duration_s: number; kinds: string; first_at: string; last_at: string;
+    first_cite: Citation; last_cite: Citation }>('SELECT * FROM finding_impact');
+  const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
+  const cite = (c: Citation): Citation => ({ source_id: Number(c.source_id), path: paths.get(Number(c.source_id)), line: Number(c.line) });
+  for (const r of rows) {
+    const impact: Impact = { clients: r.clients, sessions: r.sessions, paths: r.paths, duration_s: r.duration_s, first_at: r.first_at, last_at: r.last_at,
+      first_cite: cite(r.first_cite), last_cite: cite(r.last_cite),
+      signals: r.kinds.split(', ').map((k) => SIGNAL_WORDS[k] ?? k).join(', '), basis: 'window' };
+    await store.run(`UPDATE findings SET impact = ${sqlLit(JSON.stringify(impact))} WHERE finding_id = ${sqlLit(r.finding_id)}`);
+  }
+  await store.run('DROP TABLE IF EXISTS finding_impact');
+  await store.run('DROP TABLE IF EXISTS impact_signals');
 }
 
 function parseEvidence(v: unknown): Citation[] {
@@ -131,23 +192,61 @@ function parseEvidence(v: unknown): Citation[] {
   return Array.isArray(arr) ? (arr.filter((x) => x && typeof x === 'object') as Citation[]) : [];
 }
 
-/** The query row's columns that are not the finding's own fields go to details. */
-const FINDING_COLUMNS = ['severity', 'statement', 'confidence', 'evidence', 'start_ts', 'end_ts', 'remediation'];
+/** A struct column (an object, or its JSON text) as an object; null when absent or not an object. */
+function struct(v: unknown): Record<string, unknown> | null {
+  if (v === null || v === undefined) return null;
+  const o = typeof v === 'string' ? (() => { try { return JSON.parse(v) as unknown; } catch { return null; } })() : v;
+  return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined || String(v).trim() === '' ? null : String(v));
+
+/** The explanation columns of a row (headline, impact, mechanism, trigger, runner_up, fix), checked and normalised. */
+function explanation(row: Record<string, unknown>, cite: (c: Citation) => Citation): Pick<Finding, 'headline' | 'impact' | 'mechanism' | 'trigger' | 'runner_up' | 'fix'> {
+  const impact = struct(row.impact);
+  const runnerUp = struct(row.runner_up);
+  const fix = struct(row.fix);
+  const n = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+  return {
+    headline: text(row.headline), mechanism: text(row.mechanism), trigger: text(row.trigger),
+    impact: impact ? { clients: n(impact.clients), sessions: n(impact.sessions), duration_s: n(impact.duration_s), signals: text(impact.signals),
+      first_at: text(impact.first_at), last_at: text(impact.last_at),
+      paths: Array.isArray(impact.paths) ? impact.paths.map(String) : null, basis: 'query' } : null,
+    runner_up: runnerUp && text(runnerUp.statement) ? { statement: String(runnerUp.statement), why_lost: text(runnerUp.why_lost) ?? '' } : null,
+    fix: fix && text(fix.statement) ? { statement: String(fix.statement), at: text(fix.at), evidence: parseEvidence(fix.evidence).map(cite) } : null,
+  };
+}
 
 async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): Promise<void> {
-  const evidence = parseEvidence(row.evidence).map((c) => ({ ...c, path: c.path ?? (c.source_id !== undefined ? paths.get(Number(c.source_id)) : undefined) }));
+  // a citation as the findings table keeps it: numbers as numbers, the source's path filled in, no empty keys
+  const cite = (c: Citation): Citation => {
+    const source = c.source_id === undefined || c.source_id === null ? undefined : Number(c.source_id);
+    const out: Citation = {};
+    if (source !== undefined) out.source_id = source;
+    const path = c.path ?? (source !== undefined ? paths.get(source) : undefined);
+    if (path) out.path = path;
+    if (c.line !== undefined && c.line !== null) out.line = Number(c.line);
+    if (c.sha) out.sha = c.sha;
+    if (c.note) out.note = c.note;
+    return out;
+  };
+  const evidence = parseEvidence(row.evidence).map(cite);
   const severity = row.severity && severityRank(String(row.severity)) >= 0 ? String(row.severity) : q.severity;
   const statement = String(row.statement ?? q.title);
   const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!FINDING_COLUMNS.includes(k)) details[k] = v;
+  for (const [k, v] of Object.entries(row)) if (!(FINDING_COLUMNS as readonly string[]).includes(k)) details[k] = v;
   const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(String(v)));
+  const json = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(JSON.stringify(v)));
   // what the runner says about a query it could not run (coverage, query-error) belongs to coverage, with nothing to do
   const aboutTheRun = row.kind === 'coverage' || row.kind === 'query-error';
   const group = aboutTheRun ? 'coverage' : q.group;
   const remediation = aboutTheRun ? null : row.remediation ?? q.remediation;
-  await store.run(`INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details)
+  const x = explanation(row, cite);
+  await store.run(`INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details,
+      headline, impact, mechanism, trigger, runner_up, fix)
     VALUES (${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
     TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ), TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)},
     ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)}, ${lit(remediation)},
-    ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))})`);
+    ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))},
+    ${lit(x.headline)}, ${json(x.impact)}, ${lit(x.mechanism)}, ${lit(x.trigger)}, ${json(x.runner_up)}, ${json(x.fix)})`);
 }

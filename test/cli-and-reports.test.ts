@@ -65,12 +65,19 @@ describe('analyze and its reports', () => {
     expect(r.stdout).toContain('Verdict (incident)');
   });
 
-  it('writes a postmortem with every section, the root cause and concrete follow-ups', () => {
+  it('writes a postmortem in the templates\' shape: placeholders, impact, response times, trigger and cause, actions', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    for (const h of ['## Summary', '## Impact', '## Detection', '## Diagnosis', '## Key moments', '## Contributing factors', '## Follow-ups', '## Cost', '## Evidence']) expect(md).toContain(h);
-    expect(md).toMatch(/\*\*Root cause \(high/);
+    expect(md).toMatch(/^# Postmortem: Local CLI clients were rejected 90 times/);
+    for (const h of ['## Summary', '## Impact', '## Response times', '## Trigger and root cause', '## Detection', '## Resolution and mitigation',
+      '## Action items', '## Lessons learned', '## Timeline', '## Other findings', '## Evidence coverage']) expect(md).toContain(h);
+    for (const p of ['| Owner | _owner_ |', '| Ticket | _ticket_ |', '_P?_']) expect(md).toContain(p);
+    expect(md).toMatch(/\| First response in the evidence: commit d6cbbd1 .* \| 2026-11-10 \d\d:\d\d:\d\d UTC \| \d+ (h|min)/);
+    expect(md).toMatch(/\| Mitigated \(the fix took effect\) \| 2026-11-10 11:42:31 UTC \| 2 h 27 min \|/);
     expect(md).toContain('Keep one token source');
-    expect(md).toMatch(/\| time \(UTC\) \| lane \| what \| evidence \|/);
+    expect(md).toMatch(/\*\*Trigger:\*\* commit 4189e98 "Re-run docker-setup.sh: new gateway token"/);
+    // each statement once: the lead's statement is in the summary and nowhere else
+    const statement = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).findings[0].statement;
+    expect(md.split(statement.slice(0, 60)).length - 1).toBe(1);
   });
 
   it('writes SARIF 2.1.0 with locations at config files and commits', () => {
@@ -88,12 +95,16 @@ describe('analyze and its reports', () => {
     const j = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
     expect(j.schema).toBe('clawtrail.findings/1');
     expect(j.findings[0]).toMatchObject({ rank: 1, query_id: 'token-divergence', severity: 'high' });
-    expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'group', 'id', 'query_id', 'rank', 'remediation', 'severity', 'start', 'statement']);
+    expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'fix', 'group', 'headline', 'id', 'impact', 'mechanism', 'query_id', 'rank',
+      'remediation', 'runner_up', 'severity', 'start', 'statement', 'trigger']);
+    expect(j.verdict).toMatchObject({ status: 'incident', lead: j.findings[0].id });
+    expect(j.findings[0].impact).toMatchObject({ clients: expect.any(Number), sessions: expect.any(Number), basis: 'window' });
+    expect(j.findings[0].fix.statement).toContain('d6cbbd1');
   });
 
   it('re-renders from the case database alone', () => {
     const again = tempDir();
-    const rr = runCli(['report', '--db', join(out, 'case.duckdb'), '--out', again, '--format', 'md,json']);
+    const rr = runCli(['report', '--db', join(out, 'case.duckdb'), '--out', again, '--reports', 'md,json']);
     expect(rr.code, rr.stderr).toBe(0);
     expect(existsSync(join(again, 'report.md'))).toBe(true);
     expect(existsSync(join(again, 'report.html'))).toBe(false);

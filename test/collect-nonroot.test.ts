@@ -4,8 +4,9 @@
 // (json-file, volume data): collect says so in the manifest, exits 3, and the bundle still verifies and analyzes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fromRoot } from '../lib/paths.js';
 import { CLI, runCli, tempDir } from './helpers.js';
 import { dockerOn, ensureImage, IMAGE, privateEngine } from './engine.js';
 
@@ -15,6 +16,25 @@ const engine = hasDockerGroup ? privateEngine(['--group', 'docker']) : null;
 if (!engine && process.env.CI === 'true') throw new Error('CI=true but no private dockerd with a docker group can start here (dockerd, root and the docker group are needed)');
 const d = engine ? describe : describe.skip;
 const PROJECT = `cnonroot${process.pid}`;
+
+const canReach = (path: string, how: '-r' | '-x'): boolean => spawnSync('runuser', ['-u', USER, '--', 'test', how, path]).status === 0;
+
+/** Node and the CLI as the non-root user can run them: this checkout when that user can reach it, else a copy of what
+ *  the CLI needs at run time (package.json, dist/, node_modules/, and the SQL and asset files it reads) in a folder of
+ *  its own — a clone under a 0700 home folder is out of another user's reach. */
+function runnableByUser(): { node: string; cli: string } {
+  const node = canReach(process.execPath, '-x') ? process.execPath : join(tempDir('clawtrail-node-'), 'node');
+  if (node !== process.execPath) {
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+    chmodSync(join(node, '..'), 0o755);
+  }
+  if (canReach(CLI, '-r')) return { node, cli: CLI };
+  const stage = tempDir('clawtrail-stage-');
+  for (const part of ['package.json', 'dist', 'node_modules', 'case', 'queries', 'ingest', 'reports', 'collect']) cpSync(fromRoot(part), join(stage, part), { recursive: true });
+  execFileSync('chmod', ['-R', 'a+rX', stage]);
+  return { node, cli: join(stage, 'dist', 'cli.js') };
+}
 
 d('collect as a non-root user in the docker group', () => {
   let uid = 0;
@@ -38,7 +58,8 @@ d('collect as a non-root user in the docker group', () => {
     const home = tempDir('clawtrail-user-home-');
     chownSync(home, uid, gid);
     const out = join(home, 'bundle');
-    const r = spawnSync('runuser', ['-u', USER, '--', process.execPath, CLI, 'collect', '--host', engine!.host, '--project', PROJECT, '--out', out, '--fingerprint-key', 'k', '--since', '1h', '-q'],
+    const { node, cli } = runnableByUser();
+    const r = spawnSync('runuser', ['-u', USER, '--', node, cli, 'collect', '--host', engine!.host, '--project', PROJECT, '--out', out, '--fingerprint-key', 'k', '--since', '1h', '-q'],
       { encoding: 'utf8', env: { ...process.env, HOME: home, DOCKER_HOST: '' } });
     expect(r.status, r.stderr).toBe(3);
     const manifest = JSON.parse(readFileSync(join(out, 'MANIFEST.json'), 'utf8')) as { files: { path: string | null; command: string; exit_code: number; stderr: string }[] };
