@@ -140,6 +140,13 @@ export function redactText(line: string): string {
   return s;
 }
 
+/** What the reject_raw() macro (views.sql) stores for a cited line, in TypeScript: redacted, control characters made
+ *  visible, at most 512 characters. Used where many files each cite a few lines (a statement each would cost more
+ *  than the lines). */
+export function rejectRaw(line: string): string {
+  return [...redactText(line).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD')].slice(0, 512).join('');
+}
+
 // ---- generators (npm run gen:secret-rules) --------------------------------------------------------------------
 
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
 import { Fingerprinter } from '../case/secrets.js';
+import { rejectRaw } from '../case/secret-rules.js';
 import { fill, lit, statements } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
@@ -232,6 +233,26 @@ async function recordProblem(store: Store, path: string, reason: string): Promis
     VALUES (${id}, ${lit(path)}, 'unknown', 'unreadable', 'error', ${lit(reason)}, 0, 0, 0, now())`);
 }
 
+/** A file of no known format: nothing is silently dropped — its lines are all counted as rejected, with its first lines
+ *  cited — in one transaction of two statements, so that a folder of unknown files (an /etc) is read fast. */
+async function recordUnknown(store: Store, file: InputFile, det: Detection, scan: ScanResult): Promise<SourceSummary> {
+  const sourceId = await nextSourceId(store);
+  const cited = scan.sample.slice(0, 5).map((l, i) => `(${sourceId}, ${i + 1}, 'unknown format', ${lit(rejectRaw(l.slice(0, 2048)))})`);
+  const notes = [scan.gzipError, det.why ?? 'no known format'].filter(Boolean).join('; ');
+  await store.run('BEGIN TRANSACTION');
+  try {
+    await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, tz, ingested_at)
+      VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
+              ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, ${scan.lines}, 0, 'unknown-format', ${lit(notes)}, 'none', now())`);
+    if (cited.length) await store.run(`INSERT INTO rejects VALUES ${cited.join(', ')}`);
+    await store.run('COMMIT');
+  } catch (err) {
+    await store.run('ROLLBACK');
+    throw err;
+  }
+  return summaryOf(store, sourceId);
+}
+
 async function ingestFile(
   store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
   workDir: string, result: IngestResult, progress: (m: string, add?: number) => void,
@@ -274,6 +295,7 @@ async function ingestFile(
     await recordSkipped(store, [skip]);
     return undefined;
   }
+  if (det.kind === 'unknown' && scan.lines > 0) return recordUnknown(store, file, det, scan);
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
     return ingestGitRepo(store, file.path, fingerprinter, workDir);
@@ -292,15 +314,6 @@ async function ingestFile(
     if (scan.lines === 0 && !scan.gzipError) {
       status = 'empty';
       notes.push('empty file');
-    } else if (det.kind === 'unknown') {
-      status = 'unknown-format';
-      notes.push(det.why ?? 'no known format');
-      // Nothing is silently dropped: an unknown file's lines are all counted as rejected, with its first lines cited
-      // (two statements, whatever the file: a folder of unknown files is read fast).
-      await store.run(`UPDATE sources SET parsed_lines = 0, rejected_lines = ${scan.lines} WHERE source_id = ${sourceId}`);
-      // control bytes (NUL above all) never go into SQL text: they are made visible first
-      const cited = scan.sample.slice(0, 5).map((l, i) => `(${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l.slice(0, 2048).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD'))}))`);
-      if (cited.length) await store.run(`INSERT INTO rejects VALUES ${cited.join(', ')}`);
     } else if (STRUCTURED_KINDS.has(det.kind)) {
       const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
       notes.push(...(counted.notes ?? []));

@@ -142,6 +142,7 @@ async function extractInto(archive: string, dest: string, limits: UnpackLimits):
       return;
     }
     const p = memberPath(header.name);
+    if ('why' in p && header.type === 'directory' && p.why === 'an empty name') return drain(); // "./": the archive's own top
     if ('why' in p) return skip(p.why);
     top.add(p.rel.split('/')[0]);
     const target = join(dest, p.rel);
