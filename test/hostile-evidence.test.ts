@@ -309,3 +309,15 @@ describe('a folder that is not a bundle (an /etc)', () => {
     store.close();
   });
 });
+
+describe('bounded work on large documents', () => {
+  it('a 100k-key openclaw.json is read in one pass, every key with its own line', async () => {
+    const env = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`VAR_${i}`, `value-${i}`]));
+    const text = JSON.stringify({ gateway: { mode: 'local' }, env, meta: { lastTouchedVersion: '2026.4.12' } }, null, 2);
+    const { store } = await ingestCase([writeTree({ 'openclaw.json': text })]);
+    const r = await store.all<{ key: string; line: number }>(`SELECT key, line_no::INTEGER AS line FROM config_values WHERE key IN ('env.VAR_0', 'env.VAR_99999', 'meta.lastTouchedVersion', 'gateway.mode') ORDER BY line`);
+    expect(r).toEqual([{ key: 'gateway.mode', line: 3 }, { key: 'env.VAR_0', line: 6 }, { key: 'env.VAR_99999', line: 100_005 }, { key: 'meta.lastTouchedVersion', line: 100_008 }]);
+    expect((await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM config_values'))!.n).toBe(100_002);
+    store.close();
+  }, 60_000);
+});

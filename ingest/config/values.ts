@@ -34,16 +34,27 @@ export function configValue(fpr: Fingerprinter, surface: string, key: string, ra
 
 export async function insertConfigValues(store: Store, ctx: ConfigContext, values: ConfigValue[]): Promise<void> {
   const n = (v: string | null): string => (v === null ? 'NULL' : lit(v));
-  for (let i = 0; i < values.length; i += 500) {
-    const rows = values.slice(i, i + 500).map((v) =>
-      `(${lit(v.surface)}, ${lit(v.key)}, ${n(v.value)}, ${n(v.fp)}, ${n(v.shape)}, ${ctx.validFrom ? `TRY_CAST(${lit(ctx.validFrom)} AS TIMESTAMPTZ)` : 'NULL'}, ${ctx.validFromAssumed}, ${n(ctx.commitSha)}, ${lit(ctx.path)}, ${ctx.sourceId}, ${v.line ?? 'NULL'})`);
-    await store.run(`INSERT INTO config_values VALUES ${rows.join(',\n')}`);
+  // what every row shares is written once; the rows are plain literals (a cast per row made large documents slow)
+  const shared = `${ctx.validFrom ? `TRY_CAST(${lit(ctx.validFrom)} AS TIMESTAMPTZ)` : 'NULL::TIMESTAMPTZ'}, ${ctx.validFromAssumed}, ${n(ctx.commitSha)}, ${lit(ctx.path)}, ${ctx.sourceId}`;
+  for (let i = 0; i < values.length; i += 2000) {
+    const rows = values.slice(i, i + 2000).map((v) => `(${lit(v.surface)}, ${lit(v.key)}, ${n(v.value)}, ${n(v.fp)}, ${n(v.shape)}, ${v.line ?? 'NULL'})`);
+    await store.run(`INSERT INTO config_values SELECT surface, key, value, fp, shape, ${shared}, line FROM (VALUES ${rows.join(',\n')}) v(surface, key, value, fp, shape, line)`);
   }
 }
 
-/** 1-based line of a character offset. */
-export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** 1-based line of a character offset, for many offsets into one text: the newlines are found once, each lookup is a
+ *  binary search (a per-offset rescan made a 100k-key document quadratic). */
+export function lineCounter(text: string): (offset: number) => number {
+  const newlines: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines.push(i);
+  return (offset: number): number => {
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
 }
