@@ -1,16 +1,14 @@
 // Secrets become keyed fingerprints (HMAC-SHA256 with the case key) plus a shape class; the value itself is
 // never stored or printed. The same key (--fingerprint-key) makes fingerprints comparable across cases.
 import { createHmac, randomBytes, scryptSync } from 'node:crypto';
-import { SECRET_NAME, SH_WITHHELD } from './secret-rules.js';
+import { SH_WITHHELD, isSecretName } from './secret-rules.js';
 
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
 /** What the shell-script collector writes instead of a secret it cannot fingerprint. */
 export const WITHHELD = SH_WITHHELD;
 
 /** Names of keys whose values are secrets wherever they appear (env, .env, compose, JSON): case/secret-rules.ts. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
+export { isSecretName };
 
 export type Shape = 'hex48' | 'hex64' | 'template' | 'secretref' | 'redacted' | 'empty' | string;
 

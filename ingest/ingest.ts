@@ -346,6 +346,7 @@ async function ingestFile(
         const sql = fill(script, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase });
         for (const stmt of statements(sql)) await store.run(stmt);
       }
+      await store.redactSource(sourceId);
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
         notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);

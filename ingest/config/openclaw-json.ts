@@ -1,7 +1,7 @@
 // openclaw.json (and its .last-good / .bak* copies): the gateway keys of reference §3.2 flattened into
 // config values; token and password values become fingerprints with their form (string, ${VAR}, SecretRef,
 // redaction sentinel).
-import type { Fingerprinter } from '../../case/secrets.js';
+import { isSecretName, type Fingerprinter } from '../../case/secrets.js';
 import { json5ToJson, keyLines } from './json5.js';
 import { configValue, type ConfigValue } from './values.js';
 
@@ -16,7 +16,9 @@ export function openclawValues(text: string, fpr: Fingerprinter, surface = 'open
   const walk = (v: unknown, path: string[]): void => {
     const key = path.join('.');
     const last = path[path.length - 1];
-    const secretLeaf = /token|password|secret/i.test(last) && !/fingerprint|hint|path|file|mode/i.test(last);
+    // a secret-named key is a leaf unless it holds a plain object (gateway.auth: walked; a SecretRef {source, id}: a leaf)
+    const plainObject = v !== null && typeof v === 'object' && !Array.isArray(v) && !('source' in v && 'id' in v);
+    const secretLeaf = isSecretName(last) && !plainObject && typeof v !== 'boolean';
     if (secretLeaf || v === null || typeof v !== 'object' || Array.isArray(v)) {
       out.push(configValue(fpr, surface, key, v, lines.get(path.join('\0')) ?? null, secretLeaf));
       return;

@@ -2,6 +2,7 @@
 import { lit } from '../../lib/sql.js';
 import type { Fingerprinter } from '../../case/secrets.js';
 import { isSecretName } from '../../case/secrets.js';
+import { redactText } from '../../case/secret-rules.js';
 import type { Store } from '../../case/store.js';
 
 export interface ConfigValue {
@@ -21,15 +22,17 @@ export interface ConfigContext {
   sourceId: number;
 }
 
-/** A value as stored: secrets (by key name, or known secret keys) become fingerprints, the rest stays. */
+/** A value as stored: secrets (by key name, or known secret keys) become fingerprints; the rest stays, with any
+ *  secret inside it (a --token argument in a command, a {token} in an array, a password in a URL) redacted. */
 export function configValue(fpr: Fingerprinter, surface: string, key: string, raw: unknown, line: number | null, secret?: boolean): ConfigValue {
-  const isSecret = secret ?? isSecretName(key.split('.').pop() ?? key);
+  // a boolean is never a secret, whatever its name (controlUi.allowInsecureAuth: true)
+  const isSecret = typeof raw !== 'boolean' && (secret ?? isSecretName(key.split('.').pop() ?? key));
   if (isSecret) {
     const r = fpr.record(raw);
     return { surface, key, value: r.value, fp: r.fp, shape: r.shape, line };
   }
   const value = raw === null || raw === undefined ? null : typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
-  return { surface, key, value, fp: null, shape: null, line };
+  return { surface, key, value: value === null ? null : redactText(value), fp: null, shape: null, line };
 }
 
 export async function insertConfigValues(store: Store, ctx: ConfigContext, values: ConfigValue[]): Promise<void> {

@@ -2,6 +2,7 @@
 // environment (secret-like values fingerprinted, never kept), plus the environment's token as a config value.
 import { lit } from '../../lib/sql.js';
 import { isSecretName, type Fingerprinter } from '../../case/secrets.js';
+import { redactText } from '../../case/secret-rules.js';
 import { configValue, insertConfigValues, lineCounter } from '../config/values.js';
 import type { Store } from '../../case/store.js';
 
@@ -59,7 +60,7 @@ export async function ingestInspect(store: Store, sourceId: number, path: string
       ${s(labels['com.docker.compose.config-hash'])}, ${s(labels['com.docker.compose.replace'])}, ${s(c.Config?.Image)}, ${s(c.Image)},
       ${t(c.Created)}, ${t(st.StartedAt)}, ${t(st.FinishedAt)}, ${s(st.Status)}, ${i(st.ExitCode)}, ${b(st.OOMKilled)}, ${i(c.RestartCount)},
       ${s(c.HostConfig?.RestartPolicy?.Name)}, ${s(st.Health?.Status)}, ${i(st.Health?.FailingStreak)},
-      ${st.Health?.Log ? lit(JSON.stringify(st.Health.Log.map((p: J) => ({ start: p.Start, end: p.End, exit: p.ExitCode, output: String(p.Output ?? '').slice(0, 300) })))) : 'NULL'},
+      ${st.Health?.Log ? lit(JSON.stringify(st.Health.Log.map((p: J) => ({ start: p.Start, end: p.End, exit: p.ExitCode, output: redactText(String(p.Output ?? '')).slice(0, 300) })))) : 'NULL'},
       ${b(c.Config?.Tty)}, ${s(c.Config?.User)}, ${sec(hc.Interval)}, ${sec(hc.Timeout)}, ${sec(hc.StartPeriod)}, ${i(hc.Retries)},
       ${s(gateways || null)}, ${s(c.LogPath)})`);
     for (const m of (c.Mounts ?? []) as J[]) {
@@ -75,7 +76,7 @@ export async function ingestInspect(store: Store, sourceId: number, path: string
         await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${s(r.value)}, ${s(r.fp)}, ${s(r.shape)})`);
         cvs.push(configValue(fpr, 'container-env', key, value, null, true));
       } else {
-        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(value)}, NULL, NULL)`);
+        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(redactText(value))}, NULL, NULL)`);
       }
     }
     const svc = labels['com.docker.compose.service'] ?? String(c.Name ?? '').replace(/^\//, '');
