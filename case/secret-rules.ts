@@ -63,7 +63,8 @@ export const SH_WITHHELD = 'clawtrail-withheld';
 const STRONG = 'token|secret|passw(or)?d|passphrase|credential|api[_-]?key|private[_-]?key|access[_-]?key|secret[_-]?key|cookie';
 const WEAK = 'key|keys|pass|pwd';
 const NAME = `([A-Za-z0-9_.-]*(${STRONG})([_.-][A-Za-z0-9_.-]*)?|([A-Za-z0-9]+[_.-])*(${WEAK})([_.-][A-Za-z0-9]+)*)`;
-const BOUND = '(^|[^A-Za-z0-9_.-])';
+// not right after ? & # ; or /: a URL's query parameters are the query-secret rule's (redacted, never "withheld")
+const BOUND = '(^|[^A-Za-z0-9_.?&#;/-])';
 const NAME_HINTS = ['token', 'secret', 'passw', 'passphrase', 'credential', 'api.?key', 'private.?key', 'access.?key', 'cookie', 'key', 'pass', 'pwd'];
 /** Where a shape starts: not inside a longer word. */
 const EDGE = '(^|[^A-Za-z0-9_-])';

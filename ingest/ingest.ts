@@ -190,7 +190,6 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
   const given = key ?? process.env.CLAWTRAIL_FINGERPRINT_KEY;
   // cases made before the key stopped being stored: its key is used once more, and removed
   const legacy = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key'`);
-  if (legacy) await store.run(`DELETE FROM case_meta WHERE key = 'fingerprint_key'`);
   const fpr = Fingerprinter.fromOption(given ?? legacy?.value);
   const id = fpr.keyId();
   const prior = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key_id'`);
@@ -205,6 +204,7 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
     }
   }
   await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('fingerprint_key_id', ${lit(id)})`);
+  if (legacy) await store.run(`DELETE FROM case_meta WHERE key = 'fingerprint_key'`);
   if (given || legacy) await store.run(`DELETE FROM case_meta WHERE key = 'fingerprint_key_random'`);
   else await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('fingerprint_key_random', 'true')`);
   return fpr;

@@ -8,7 +8,7 @@
 // (a deny-list misses the next one) but because git is never told where they are. Only plumbing runs (rev-list,
 // cat-file, diff-tree, fast-export), and commits are parsed from their raw objects, which no subject can forge.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -155,6 +155,13 @@ export class ObjectReader {
 
   constructor(private readonly proc: ChildProcess) {
     proc.stdout!.on('data', (c: Buffer) => this.feed(c));
+    proc.stderr!.resume();
+    // a cat-file that dies (a corrupt pack) answers every question still open with "missing", never leaves it waiting
+    const fail = (): void => {
+      for (const w of this.waiting.splice(0)) w.resolve(null);
+    };
+    proc.on('close', fail);
+    proc.on('error', fail);
   }
 
   private feed(c: Buffer): void {
@@ -183,6 +190,7 @@ export class ObjectReader {
       this.header = [];
       const m = /^\S+ (\S+) (\d+)$/.exec(line);
       const w = this.waiting[0];
+      if (!w) return; // nothing asked: not an answer
       if (!m) {
         this.waiting.shift()!.resolve(null); // "<oid> missing" / "ambiguous"
       } else if (w.wantBody) {
@@ -236,12 +244,12 @@ export class GitRepo {
 
   private static async build(path: string, home: string, dir: string, root: string | null): Promise<GitRepo> {
     const notes: string[] = [];
-    const init = (format: string) => finished(spawn('git', ['init', '--quiet', '--bare', '--template=', `--object-format=${format}`, dir], { cwd: home, env: gitEnv(home), stdio: ['ignore', 'ignore', 'pipe'] }), 'git init');
+    const init = (format: string) => initBare(dir, home, format);
     let refs = new Map<string, string>();
     let head: string | null = null;
     let headRef: string | null = null;
     const shallow = new Set<string>();
-    if (lstatSync(path).isFile()) {
+    if (statSync(path).isFile()) {
       // a bundle file: git reads the file itself (no transport, no remote); its refs are checked like any others
       await init(/^# v3 git bundle\n(@[^\n]*\n)*@object-format=sha256/.test(readFileSync(path, 'latin1').slice(0, 4096)) ? 'sha256' : 'sha1');
       const out = await collectOutput(spawn('git', ['bundle', 'unbundle', resolve(path)], { cwd: home, env: gitEnv(home, dir), stdio: ['ignore', 'pipe', 'pipe'] }), 'git bundle unbundle');
@@ -302,10 +310,10 @@ export class GitRepo {
   }
 }
 
-/** A new bare repository of our own (for collect's scrubbed history), made in the same clean environment. */
-export async function initBare(dir: string, home: string): Promise<void> {
+/** A new bare repository of our own (the private reader, collect's scrubbed history), made in the clean environment. */
+export async function initBare(dir: string, home: string, objectFormat = 'sha1'): Promise<void> {
   mkdirSync(home, { recursive: true });
-  await finished(spawn('git', ['init', '--quiet', '--bare', '--template=', dir], { cwd: home, env: gitEnv(home), stdio: ['ignore', 'ignore', 'pipe'] }), 'git init');
+  await finished(spawn('git', ['init', '--quiet', '--bare', '--template=', `--object-format=${objectFormat}`, dir], { cwd: home, env: gitEnv(home), stdio: ['ignore', 'ignore', 'pipe'] }), 'git init');
 }
 
 /** git in a repository of our own making (never evidence). */

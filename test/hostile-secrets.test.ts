@@ -107,3 +107,33 @@ describe('no planted secret survives', () => {
     expect(referers).toEqual(['https://app.example.com/?token=[REDACTED]', 'https://app.example.com/login?user=a&password=[REDACTED]', 'https://app.example.com/v1?api_key=[REDACTED]', 'https://admin:[REDACTED]@app.example.com/']);
   });
 });
+
+describe('the fingerprint key is never stored', () => {
+  const config = () => writeTree({ '.env': 'OPENCLAW_GATEWAY_TOKEN=' + 'ab'.repeat(24) + '\n' });
+  it('only its own fingerprint is kept; another key is refused while the case holds fingerprints', () => {
+    const db = join(tempDir(), 'case.duckdb');
+    const key = 'my-distinctive-fingerprint-key-9f8e';
+    const first = runCli(['ingest', config(), '--db', db, '--fingerprint-key', key]);
+    expect(first.code).toBe(0);
+    expect(readFileSync(db).includes(Buffer.from(key))).toBe(false);
+    const meta = JSON.parse(runCli(['sql', '--db', db, '--json', 'SELECT key, value FROM case_meta ORDER BY key']).stdout);
+    expect(meta.map((m: { key: string }) => m.key)).not.toContain('fingerprint_key');
+    expect(meta.find((m: { key: string }) => m.key === 'fingerprint_key_id').value).toMatch(/^scrypt:[0-9a-f]{24}$/);
+    expect(runCli(['ingest', config(), '--db', db, '--fingerprint-key', key]).code).toBe(0);
+    const other = runCli(['ingest', config(), '--db', db, '--fingerprint-key', 'another-key']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/this case's fingerprints were made with another key \(key id scrypt:[0-9a-f]{24}, this one is scrypt:[0-9a-f]{24}\): give the same --fingerprint-key/);
+    expect(other.stderr.includes(key)).toBe(false);
+  });
+
+  it('a case made without a key keeps no key: a second ingest of fingerprinted evidence is refused, with what to do', () => {
+    const db = join(tempDir(), 'case.duckdb');
+    expect(runCli(['ingest', config(), '--db', db], { env: { CLAWTRAIL_FINGERPRINT_KEY: '' } }).code).toBe(0);
+    const meta = JSON.parse(runCli(['sql', '--db', db, '--json', 'SELECT key FROM case_meta ORDER BY key']).stdout).map((m: { key: string }) => m.key);
+    expect(meta).toEqual(expect.arrayContaining(['fingerprint_key_id', 'fingerprint_key_random']));
+    expect(meta).not.toContain('fingerprint_key');
+    const again = runCli(['ingest', config(), '--db', db], { env: { CLAWTRAIL_FINGERPRINT_KEY: '' } });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/made with a random key that was not kept: .*ingest everything again into a new case with a key of your own/);
+  });
+});
