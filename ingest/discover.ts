@@ -5,6 +5,7 @@
 // walk uses lstat only; what the analyst names on the command line is taken as named.
 import { lstatSync, readdirSync, realpathSync, statSync, existsSync, type Stats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
+import { safeText } from '../lib/output.js';
 
 export interface InputFile {
   path: string;
@@ -49,7 +50,8 @@ export function discover(paths: string[]): Discovery {
       if (st.isSymbolicLink()) {
         const real = realpathSync(p);
         if (real !== root && !real.startsWith(root + sep)) {
-          skipped.push({ path: p, reason: `a symbolic link leading out of the input (to ${real}): never read` });
+          // the target is the evidence's text: its control characters are shown, never written
+          skipped.push({ path: p, reason: `a symbolic link leading out of the input (to ${safeText(real)}): never read` });
           return;
         }
         st = statSync(real);
