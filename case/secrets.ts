@@ -1,16 +1,14 @@
 // Secrets become keyed fingerprints (HMAC-SHA256 with the case key) plus a shape class; the value itself is
 // never stored or printed. The same key (--fingerprint-key) makes fingerprints comparable across cases.
-import { createHmac, randomBytes } from 'node:crypto';
-import { SECRET_NAME, SH_WITHHELD } from './secret-rules.js';
+import { createHmac, randomBytes, scryptSync } from 'node:crypto';
+import { SH_WITHHELD, isSecretName } from './secret-rules.js';
 
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
 /** What the shell-script collector writes instead of a secret it cannot fingerprint. */
 export const WITHHELD = SH_WITHHELD;
 
 /** Names of keys whose values are secrets wherever they appear (env, .env, compose, JSON): case/secret-rules.ts. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
+export { isSecretName };
 
 export type Shape = 'hex48' | 'hex64' | 'template' | 'secretref' | 'redacted' | 'empty' | string;
 
@@ -46,6 +44,12 @@ export class Fingerprinter {
 
   static fromOption(key?: string): Fingerprinter {
     return new Fingerprinter(key ? Buffer.from(key, 'utf8') : randomBytes(32));
+  }
+
+  /** The key's own fingerprint, to tell keys apart without keeping one: scrypt, so that a case holding it is a slow
+   *  oracle for guessing the key (a random key cannot be guessed at all). */
+  keyId(): string {
+    return 'scrypt:' + scryptSync(this.key, 'clawtrail fingerprint key id', 12).toString('hex');
   }
 
   fp(value: string): string {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
 import { statements } from '../lib/sql.js';
+import { REDACT_HINT } from './secret-rules.js';
 
 export type Row = Record<string, unknown>;
 
@@ -64,6 +65,25 @@ export class Store {
   /** Tables whose rows belong to one source (source_id). */
   static readonly SOURCE_TABLES = ['rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
     'container_env', 'docker_events', 'config_values', 'commits', 'commit_map', 'commit_files', 'devices'];
+
+  /** Columns that hold evidence text (user agents, referers, close reasons, origins, meta, exec commands) which the
+   *  format parsers store as they read it: redact() runs over them once per source (Store.redactSource). Columns the
+   *  parsers redact themselves (message, path, request, argv, raw) are not scanned twice; a parser that adds a free-text
+   *  column either redacts it or lists it here. */
+  static readonly FREE_TEXT: Record<string, string[]> = {
+    gateway_events: ['close_reason', 'user_agent', 'origin', 'meta'],
+    proxy_requests: ['referer', 'user_agent'],
+    docker_events: ['action_detail'],
+  };
+
+  /** redact() over every free-text column of one source's rows; only rows the cheap test flags are rewritten. */
+  async redactSource(sourceId: number): Promise<void> {
+    const hint = `'(?i)${REDACT_HINT.replace(/'/g, "''")}'`;
+    for (const [table, cols] of Object.entries(Store.FREE_TEXT)) {
+      await this.run(`UPDATE ${table} SET ${cols.map((c) => `${c} = redact(${c})`).join(', ')}
+        WHERE source_id = ${sourceId} AND regexp_matches(concat_ws(' ', ${cols.join(', ')}), ${hint})`);
+    }
+  }
 
   /**
    * A source is written statement by statement (large transactions make DuckDB's bulk inserts several times slower)

@@ -6,9 +6,10 @@ import { Progress } from './progress.js';
 import { safeText } from '../lib/output.js';
 import { collect } from '../collect/collect.js';
 import { watch } from '../collect/watch.js';
-import { verifyBundle } from '../collect/manifest.js';
+import { readKey, verifyBundle } from '../collect/manifest.js';
+import { MANIFEST_FILE } from '../case/bundle-layout.js';
 import { isBundleArchive, unpackArchive, writeArchive } from '../lib/archive.js';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { fromRoot } from '../lib/paths.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,7 @@ export function registerCollectCommands(program: Command): void {
     .option('--max-size <MB>', 'watch: disk bound; the oldest days are pruned first', '512')
     .option('--stop-after <seconds>', 'watch: stop after this long (default: run until killed)')
     .option('--watch-dir <dir>', 'merge what a watch kept into the bundle')
+    .option('--sign <private-key.pem>', 'sign MANIFEST.json with this Ed25519 private key (verify --key checks it with the public key)')
     .option('--add <path...>', 'also take proxy configs and logs from these host files or folders (a proxy outside Docker: /etc/nginx /var/log/nginx)')
     .option('-q, --quiet', 'no progress')
     .addHelpText('after', `
@@ -47,7 +49,7 @@ Authorization headers in proxy configs too, URLs lose their token= values. Keys 
 With a remote engine (--host ssh://… or tcp://…) no file is read from this machine's disk.
 Exit codes: 0 all collected, 3 something could not be (each listed, and recorded in MANIFEST.json), 1 an error.`)
     .action(async (o: { project?: string; since: string; out?: string; host?: string; fingerprintKey?: string; archive?: boolean; printScript?: boolean; quiet?: boolean;
-      watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string; add?: string[] }) => {
+      watch?: boolean; interval: string; maxSize: string; stopAfter?: string; watchDir?: string; add?: string[]; sign?: string }) => {
       if (o.printScript) {
         process.stdout.write(readFileSync(fromRoot('collect', 'collect.sh'), 'utf8').replace(/@VERSION@/g, VERSION));
         return;
@@ -68,12 +70,13 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
           say: (m) => { if (!o.quiet) process.stderr.write(m + '\n'); }, stopAfterMs: o.stopAfter ? Number(o.stopAfter) * 1000 : undefined });
         return;
       }
+      const signingKey = o.sign ? readKey(o.sign, 'private') : undefined;
       const key = givenKey ?? randomBytes(24).toString('base64url');
       if (!givenKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
       if (o.archive && existsSync(`${resolve(o.out)}.tar.gz`)) throw new Error(`${resolve(o.out)}.tar.gz exists: give collect a new --out`);
       const shown = new Progress('collect', !!o.quiet);
       const r = await collect({ project: o.project, since: o.since, out: o.out!, watchDir: o.watchDir, add: o.add, host: o.host, fingerprintKey: key, version: VERSION,
-        progress: (m) => shown.update(0, 0, m) });
+        progress: (m) => shown.update(0, 0, m), signingKey });
       shown.done();
       let where = r.out;
       if (o.archive) {
@@ -90,18 +93,44 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
     });
 
   program.command('verify')
-    .description('check every file of a bundle against its MANIFEST.json (sha256 and size)')
+    .description('check every file of a bundle against its MANIFEST.json (sha256 and size), and its signature with --key')
     .argument('<bundle>', 'bundle folder or .tar.gz')
-    .action(async (bundle: string) => {
-      let dir = bundle;
-      if (isBundleArchive(bundle)) {
-        const tmp = mkdtempSync(join(tmpdir(), 'clawtrail-verify-'));
-        const unpacked = unpackArchive(bundle, tmp);
-        dir = join(unpacked, readdirSync(unpacked)[0] ?? '');
+    .option('--key <public-key.pem>', "the collector's Ed25519 public key: the manifest must carry a valid signature by it (collect --sign)")
+    .addHelpText('after', `
+Example:
+  clawtrail verify bundle
+  clawtrail verify bundle.tar.gz --key collect.pub.pem
+What it proves: every file is byte for byte what the collector wrote and nothing was added or removed since
+(integrity since collection). Unsigned, it does not prove who wrote the manifest: anyone who can change a file can
+rewrite it. With --key it also proves the manifest was signed by the holder of the matching private key
+(collect --sign collect.pem; make a pair with: openssl genpkey -algorithm ed25519 -out collect.pem &&
+openssl pkey -in collect.pem -pubout -out collect.pub.pem). Nothing proves the evidence was true when collected.
+Checked: exactly one MANIFEST.json at the bundle root; every path in it inside the bundle (no .., no absolute path);
+only regular files are read (a link, FIFO or device is a problem, never followed or opened); every file on disk is
+named. An archive is unpacked into a temporary folder (removed after) and must hold one folder (or the bundle's files
+at its top). Exit codes: 0 the bundle matches its manifest (and signature), 1 it does not, or an error.`)
+    .action(async (bundle: string, o: { key?: string }) => {
+      const publicKey = o.key ? readKey(o.key, 'public') : undefined;
+      const tmp = isBundleArchive(bundle) ? mkdtempSync(join(tmpdir(), 'clawtrail-verify-')) : undefined;
+      try {
+        let dir = bundle;
+        const problems: string[] = [];
+        if (tmp) {
+          const u = await unpackArchive(bundle, tmp);
+          problems.push(...u.skipped.map((s) => `${s.path}: ${s.reason}`));
+          // one bundle per archive: a second folder beside it (a decoy manifest) is outside any chain of custody
+          if (u.top.includes(MANIFEST_FILE)) dir = u.dir;
+          else if (u.top.length === 1) dir = join(u.dir, u.top[0]);
+          else problems.push(`the archive holds ${u.top.length} entries at its top (${u.top.slice(0, 5).join(', ')}): a bundle archive holds one bundle folder`);
+        }
+        const r = problems.length && dir === bundle ? { ok: false, problems: [], checked: 0, signature: 'unsigned' as const } : await verifyBundle(dir, { publicKey });
+        for (const p of [...problems, ...r.problems]) process.stdout.write(`${safeText(p)}\n`);
+        const ok = r.ok && problems.length === 0;
+        const sig = { valid: 'signature valid', unchecked: 'signed (not checked: give --key)', unsigned: 'unsigned: integrity since collection only, not who wrote it', invalid: 'signature INVALID' }[r.signature];
+        process.stdout.write(ok ? `ok: ${r.checked} file(s) match the manifest; ${sig}\n` : `FAILED: ${problems.length + r.problems.length} problem(s); ${sig}\n`);
+        process.exitCode = ok ? EXIT.ok : EXIT.error;
+      } finally {
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
       }
-      const r = await verifyBundle(dir);
-      for (const p of r.problems) process.stdout.write(`${safeText(p)}\n`);
-      process.stdout.write(r.ok ? `ok: ${r.checked} file(s) match the manifest\n` : `FAILED: ${r.problems.length} problem(s)\n`);
-      process.exitCode = r.ok ? EXIT.ok : EXIT.error;
     });
 }

@@ -21,15 +21,18 @@ json() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | tr '\n\r\t' ' 
 SCRUB="$OUT/.scrub.sed"
 # BEGIN GENERATED secret rules: case/secret-rules.ts (npm run gen:secret-rules); do not edit
 cat > "$SCRUB" <<'RULES'
-s/((^|[?#&;/[:space:]])(token|access_token|auth_token|gateway_token)=)[^&[:space:]"#;\\]+/\1[REDACTED]/gI
+s/((^|[?#&;/[:space:]])([A-Za-z0-9]+[_.-])*(token|password|passwd|pwd|api_?key|apikey|key|secret|sig|signature|session|sessionid|session_id|credential)=)[^&[:space:]"#;\\]+/\1[REDACTED]/gI
 s/((gateway token|token)[[:space:]]*[:=][[:space:]]*["']?)[A-Za-z0-9_.-]{16,}/\1[REDACTED]/gI
-s/(^|[^A-Za-z0-9_])([A-Za-z0-9_]*(TOKEN|PASSWORD|PASSWD|SECRET|API[_-]?KEY|COOKIE|SESSION[_-]?KEY|PRIVATE[_-]?KEY|CREDENTIAL|AUTH[_-]?KEY|FINGERPRINT[_-]?KEY)[A-Za-z0-9_]*[[:space:]]*[=:][[:space:]]*["']?)[^[:space:]"',&\\$][^[:space:]"',&\\]*/\1\2clawtrail-withheld/g
-s/("[A-Za-z_]*(token|password|secret|privatekey|apikey)[A-Za-z_]*"[[:space:]]*:[[:space:]]*")[^"$\\][^"\\]*(")/\1clawtrail-withheld\3/gI
-s/^([[:space:]]*-?[[:space:]]*[A-Za-z0-9_]*(token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key|fingerprint[_-]?key)[A-Za-z0-9_]*[[:space:]]*:[[:space:]]+)[^"'$[:space:]][^[:space:]]*$/\1clawtrail-withheld/gI
-s/^([[:space:]]*-?[[:space:]]*[A-Za-z0-9_]*(token|password|passwd|secret|api[_-]?key|cookie|session[_-]?key|private[_-]?key|credential|auth[_-]?key|fingerprint[_-]?key)[A-Za-z0-9_]*[[:space:]]*:[[:space:]]+(["']))[^"'$][^"']*(["'])[[:space:]]*$/\1clawtrail-withheld\4/gI
-s/(--(token|password)(=|[[:space:]]+|",[[:space:]]*"))[^[:space:]"\\]+/\1clawtrail-withheld/gI
+s/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/[REDACTED]/g
+s/(^|[^A-Za-z0-9_-])((gh[pousr]_[A-Za-z0-9]{36})|(github_pat_[A-Za-z0-9_]{22,})|((AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})|(AIza[0-9A-Za-z_-]{35})|(xox[abposr]-[0-9A-Za-z-]{10,})|([srp]k_(live|test)_[0-9A-Za-z]{10,})|(sk-[A-Za-z0-9_-]{20,}))/\1[REDACTED]/g
+s/(^|[^0-9A-Za-z])[0-9a-fA-F]{48}([^0-9A-Za-z]|$)/\1[REDACTED]\2/g
+s/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^[:space:]:@"']+:)[^@[:space:]"']+@/\1[REDACTED]@/g
+s/((^|[^A-Za-z0-9_.?&#;/-])["']?([A-Za-z0-9_.-]*(token|secret|passw(or)?d|passphrase|credential|api[_-]?key|private[_-]?key|access[_-]?key|secret[_-]?key|cookie)([_.-][A-Za-z0-9_.-]*)?|([A-Za-z0-9]+[_.-])*(key|keys|pass|pwd)([_.-][A-Za-z0-9]+)*)["']?[[:space:]]*[=:][[:space:]]*(["']))[^"'$\\][^"'\\]*/\1clawtrail-withheld/gI
+s/((^|[^A-Za-z0-9_.?&#;/-])([A-Za-z0-9_.-]*(token|secret|passw(or)?d|passphrase|credential|api[_-]?key|private[_-]?key|access[_-]?key|secret[_-]?key|cookie)([_.-][A-Za-z0-9_.-]*)?|([A-Za-z0-9]+[_.-])*(key|keys|pass|pwd)([_.-][A-Za-z0-9]+)*)[[:space:]]*[=:][[:space:]]*)[^[:space:]"',&\\{($][^[:space:]"',&\\]*/\1clawtrail-withheld/gI
+s/((^|[^A-Za-z0-9_])(password|passwd|passphrase)[[:space:]]+)[^[:space:]"'(]*[0-9!@#$%^&*+=~_][^[:space:]"']*/\1[REDACTED]/gI
+s/(--([A-Za-z0-9]+-)*(token|password|passwd|pass|pwd|secret|api-?key|apikey|key)(=|[[:space:]]+|",[[:space:]]*"|',[[:space:]]*'))[^[:space:]"'\\$][^[:space:]"'\\]*/\1clawtrail-withheld/gI
 /^[[:space:]]*- "?--(token|password)"?[[:space:]]*$/{n;s/^([[:space:]]*- ).*$/\1clawtrail-withheld/;}
-s/((proxy-)?authorization"?:?[[:space:]]+"?(bearer|basic|token)[[:space:]]+)[^[:space:]";\\]+/\1clawtrail-withheld/gI
+s/((proxy-)?authorization["']?([[:space:]]*[:=][[:space:]]*|[[:space:]]+)["']?(bearer|basic|token|digest|negotiate|apikey)[[:space:]]+)[^[:space:]"';\\,]+/\1clawtrail-withheld/gI
 s/(bearer[[:space:]]+)[A-Za-z0-9._~+/=-]{8,}/\1clawtrail-withheld/gI
 RULES
 # END GENERATED secret rules

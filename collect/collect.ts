@@ -2,6 +2,7 @@
 // (engine-evidence.ts: inspect, logs, the gateway's file logs, events, version, info) and what the host's disk holds where the labels and
 // mounts point (host-files.ts: compose files, compose ps/config, git history, state, proxy files) — with a
 // MANIFEST.json chain of custody (bundle-writer.ts). Secrets never leave the host in clear (scrub.ts).
+import type { KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ export interface CollectOptions {
   watchDir?: string;
   add?: string[];
   progress?: (m: string) => void;
+  signingKey?: KeyObject;       // Ed25519: MANIFEST.json is signed with it
 }
 
 export async function collect(o: CollectOptions): Promise<{ entries: ManifestEntry[]; failures: ManifestEntry[]; out: string }> {
@@ -55,6 +57,6 @@ export async function collect(o: CollectOptions): Promise<{ entries: ManifestEnt
     const started = new Date().toISOString();
     for (const rel of mergeWatch(o.watchDir, out)) await w.added(rel, `copy from the watch capture ${o.watchDir}`, started);
   }
-  writeManifest(out, { collector: `clawtrail ${o.version}`, host: hostname(), project, since: o.since, collected_at: new Date().toISOString(), files: w.entries });
+  writeManifest(out, { collector: `clawtrail ${o.version}`, host: hostname(), project, since: o.since, collected_at: new Date().toISOString(), files: w.entries }, o.signingKey);
   return { entries: w.entries, failures: w.failures, out };
 }

@@ -3,18 +3,16 @@
 // become the keyed fingerprint markers ingest recognises) into `git fast-import` in a temporary bare repository, which
 // is written as a `git bundle`. Authors, dates and the shape of the history stay; commit ids change, so the map from
 // each original commit to its rewritten one travels beside the bundle.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Like ingest, it reads the repository through lib/git.ts's private git dir: the host's repository config (which an
+// attacker on the host may have written) is never read by the git that runs here.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { SAFE_CONFIG, SAFE_ENV } from '../lib/git.js';
+import { GitRepo, MAX_CONFIG_BLOB, finished, initBare, ownGit, repositoryRootOf } from '../lib/git.js';
 import type { Fingerprinter } from '../case/secrets.js';
 import { scrubAnyConfig } from './scrub.js';
 import { redactText } from '../case/secret-rules.js';
-
-/** Blobs larger than this are not configuration: they are left out (a placeholder says so) rather than buffered. */
-const MAX_BLOB = 16 * 1024 * 1024;
 
 /** Rewrites a fast-export stream: the payload of each `data <n>` block of a blob is scrubbed as a config file, that of
  *  a commit or tag as a message; everything else passes as it is. Holds at most one blob in memory. */
@@ -58,8 +56,8 @@ export class FastExportScrubber extends Transform {
       const data = /^data (\d+)$/.exec(line);
       if (data) {
         const n = Number(data[1]);
-        if (this.block === 'blob' && n > MAX_BLOB) {
-          const note = Buffer.from(`clawtrail: a file of ${n} bytes was left out of this history (over ${MAX_BLOB} bytes: not configuration)\n`);
+        if (this.block === 'blob' && n > MAX_CONFIG_BLOB) {
+          const note = Buffer.from(`clawtrail: a file of ${n} bytes was left out of this history (over ${MAX_CONFIG_BLOB} bytes: not configuration)\n`);
           this.push(`data ${note.length}\n`);
           this.push(note);
           this.skip = n;
@@ -92,29 +90,9 @@ export class FastExportScrubber extends Transform {
   }
 }
 
-const git = (args: string[], cwd?: string) => spawn('git', [...SAFE_CONFIG, ...args], { cwd, env: SAFE_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-
-function finished(p: ReturnType<typeof spawn>, what: string): Promise<void> {
-  const err: Buffer[] = [];
-  p.stderr!.on('data', (c: Buffer) => err.push(c));
-  return new Promise((res, rej) => {
-    p.on('error', (e) => rej(new Error(`${what}: ${e.message}`)));
-    p.on('close', (code) => (code === 0 ? res() : rej(new Error(`${what} failed: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0] ?? ''}`))));
-  });
-}
-
-/** The top of the git work tree that holds `dir`, or null when it is not in one (or git is missing). */
-export async function workTreeOf(dir: string): Promise<string | null> {
-  if (!existsSync(dir)) return null;
-  const p = git(['rev-parse', '--show-toplevel'], dir);
-  const out: Buffer[] = [];
-  p.stdout!.on('data', (c: Buffer) => out.push(c));
-  try {
-    await finished(p, 'git rev-parse');
-  } catch {
-    return null;
-  }
-  return Buffer.concat(out).toString('utf8').trim() || null;
+/** The top of the git work tree that holds `dir`, or null when it is not in one. */
+export function workTreeOf(dir: string): string | null {
+  return repositoryRootOf(dir);
 }
 
 const readMarks = (path: string): Map<string, string> =>
@@ -123,21 +101,27 @@ const readMarks = (path: string): Map<string, string> =>
 /** Writes `bundle` (a git bundle of every ref, scrubbed) and `commitMap` ("original rewritten" per commit). */
 export async function scrubbedHistoryBundle(workTree: string, bundle: string, commitMap: string, fpr: Fingerprinter): Promise<{ commits: number; leftOut: number }> {
   const tmp = mkdtempSync(join(tmpdir(), 'clawtrail-history-'));
+  // the host's own repository: links may lead anywhere on the host (a worktree's git dir), as any file collect reads
+  const source = await GitRepo.open(workTree, tmp, { within: null });
   try {
     const bare = join(tmp, 'scrubbed.git');
-    await finished(git(['init', '--quiet', '--bare', '--template=', bare]), 'git init');
-    const exporter = git(['fast-export', '--all', '--signed-tags=strip', '--tag-of-filtered-object=rewrite', '--reencode=yes', `--export-marks=${join(tmp, 'old.marks')}`], workTree);
-    const importer = git(['--git-dir', bare, 'fast-import', '--quiet', `--export-marks=${join(tmp, 'new.marks')}`]);
+    await initBare(bare, tmp);
+    const exporter = source.spawn(['fast-export', '--all', '--signed-tags=strip', '--tag-of-filtered-object=rewrite', '--reencode=yes', `--export-marks=${join(tmp, 'old.marks')}`]);
+    exporter.stdin!.end();
+    const importer = ownGit(bare, tmp, ['fast-import', '--quiet', `--export-marks=${join(tmp, 'new.marks')}`]);
     const scrubber = new FastExportScrubber(fpr);
     exporter.stdout!.pipe(scrubber).pipe(importer.stdin!);
     await Promise.all([finished(exporter, 'git fast-export'), finished(importer, 'git fast-import')]);
-    await finished(git(['--git-dir', bare, 'bundle', 'create', bundle, '--all']), 'git bundle create');
+    const bundler = ownGit(bare, tmp, ['bundle', 'create', resolve(bundle), '--all']);
+    bundler.stdin!.end();
+    await finished(bundler, 'git bundle create');
     const before = readMarks(join(tmp, 'old.marks'));
     const after = readMarks(join(tmp, 'new.marks'));
     const lines = [...scrubber.commitMarks].filter((m) => before.has(m) && after.has(m)).map((m) => `${before.get(m)} ${after.get(m)}`);
     writeFileSync(commitMap, lines.join('\n') + (lines.length ? '\n' : ''));
     return { commits: lines.length, leftOut: scrubber.leftOut };
   } finally {
+    source.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -58,7 +58,7 @@ async function takeComposeView(w: BundleWriter, project: string, workdir: string
 
 /** The compose folder's git history, rewritten so that no revision holds a secret in clear. */
 async function takeGitHistory(w: BundleWriter, workdir: string | undefined, fpr: Fingerprinter): Promise<void> {
-  const tree = workdir ? await workTreeOf(workdir) : null;
+  const tree = workdir ? workTreeOf(workdir) : null;
   if (!tree) return;
   const started = new Date().toISOString();
   const command = `git -C ${tree} fast-export --all | (secret values fingerprinted) | git fast-import; git bundle create --all`;

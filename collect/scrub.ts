@@ -2,14 +2,14 @@
 // the keyed fingerprint markers ingest recognises (`clawtrail-fp:hmac:…:<shape>`), so a later ingest agrees with a
 // direct one; every line also goes through the text rules of case/secret-rules.ts, as ingest's redact() does.
 import { Fingerprinter, isSecretName, toMarker } from '../case/secrets.js';
-import { redactText } from '../case/secret-rules.js';
+import { isSecretArgument, redactText } from '../case/secret-rules.js';
 
 /** Command-line arguments: the value after --token/--password becomes a marker; token= in URLs is redacted. */
 export function scrubArgs(args: unknown, fpr: Fingerprinter): unknown {
   if (!Array.isArray(args)) return typeof args === 'string' ? redactText(args) : args;
   return args.map((a, i) => (typeof a !== 'string' ? a
-    : /^--?(token|password|secret)$/i.test(String(args[i - 1] ?? '')) ? toMarker(fpr, a)
-    : redactText(a.replace(/^(--?(?:token|password)=)(.+)$/i, (_m, k: string, v: string) => k + toMarker(fpr, v)))));
+    : isSecretArgument(String(args[i - 1] ?? '')) ? toMarker(fpr, a)
+    : redactText(a.replace(/^(--?([A-Za-z][A-Za-z0-9-]*)=)(.+)$/, (all, k: string, name: string, v: string) => (isSecretArgument(`--${name}`) ? k + toMarker(fpr, v) : all)))));
 }
 
 /** docker inspect with every secret-like environment value replaced by its fingerprint marker, and the command lines scrubbed. */
@@ -43,12 +43,13 @@ export function scrubDotenv(text: string, fpr: Fingerprinter): string {
   }).join('\n');
 }
 
-/** JSON/JSON5 text: the values of token/password/secret keys become markers (templates stay); `--token` arguments too. */
+/** JSON/JSON5 text: the string values of secret-named keys (case/secret-rules.ts's name test) become markers
+ *  (templates stay); the value after a secret `--flag` in an argument list too. */
 export function scrubJsonSecrets(text: string, fpr: Fingerprinter): string {
   return text
-    .replace(/(["']?[A-Za-z_]*(?:token|password|secret|privateKey)[A-Za-z_]*["']?\s*:\s*)(["'])((?:(?!\2).)*)\2/gi,
-      (all, k: string, q: string, v: string) => (v.startsWith('${') || v === '' ? all : `${k}${q}${toMarker(fpr, v)}${q}`))
-    .replace(/("--(?:token|password)",\s*")([^"]+)(")/g, (_a, k: string, v: string, q: string) => `${k}${toMarker(fpr, v)}${q}`);
+    .replace(/((["']?)([A-Za-z_$][A-Za-z0-9_.$-]*)\2\s*:\s*)(["'])((?:(?!\4).)*)\4/g,
+      (all, k: string, _q0: string, name: string, q: string, v: string) => (!isSecretName(name) || v.startsWith('${') || v === '' ? all : `${k}${q}${toMarker(fpr, v)}${q}`))
+    .replace(/("(--?[A-Za-z][A-Za-z0-9-]*)",\s*")([^"]+)(")/g, (all, k: string, flag: string, v: string, q: string) => (isSecretArgument(flag) ? `${k}${toMarker(fpr, v)}${q}` : all));
 }
 
 /** Literal secret values in a compose file or its resolved config (`KEY: value`, `- KEY=value`, a `--token` argument
@@ -61,11 +62,11 @@ export function scrubYaml(text: string, fpr: Fingerprinter): string {
       argumentNext = false;
       return item[3].startsWith('${') ? l : item[1] + item[2] + toMarker(fpr, item[3]) + item[2];
     }
-    argumentNext = !!item && /^--?(token|password|secret)$/i.test(item[3]);
+    argumentNext = !!item && isSecretArgument(item[3]);
     const m = /^(\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*)(["']?)([^"'\s][^"']*)\3\s*$/.exec(l);
     if (m && isSecretName(m[2]) && !m[4].startsWith('${')) return m[1] + toMarker(fpr, m[4]);
     return redactText(l)
-      .replace(/(["']?--(?:token|password)(?:["']?\s*,\s*["']?|=))([^"',\]\s$][^"',\]\s]*)/g, (_a, k: string, v: string) => k + toMarker(fpr, v));
+      .replace(/(["']?(--?[A-Za-z][A-Za-z0-9-]*)(?:["']?\s*,\s*["']?|=))([^"',\]\s$][^"',\]\s]*)/g, (all, k: string, flag: string, v: string) => (isSecretArgument(flag) ? k + toMarker(fpr, v) : all));
   }).join('\n');
 }
 

@@ -1,7 +1,11 @@
 // Expands the paths given on the command line into input files: folders recursively (symlink loops and
 // unreadable entries reported, not fatal), git repositories set apart, rotated series ordered oldest first.
-import { readdirSync, realpathSync, statSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// The tree under each given path is a jail: a symbolic link that leads out of it, a hard link (its other name may be
+// anywhere on this machine), a device, a FIFO or a socket is listed as skipped with the reason and never opened. The
+// walk uses lstat only; what the analyst names on the command line is taken as named.
+import { lstatSync, readdirSync, realpathSync, statSync, existsSync, type Stats } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import { safeText } from '../lib/output.js';
 
 export interface InputFile {
   path: string;
@@ -13,6 +17,7 @@ export interface Discovery {
   files: InputFile[];
   gitRepos: string[];     // folders holding a .git (work tree) or bare repositories; .bundle files are files
   problems: { path: string; reason: string }[];
+  skipped: { path: string; reason: string }[];    // never read, on purpose
 }
 
 const ROTATED = /^(.*?)(?:\.(\d+))?(\.gz)?$/;
@@ -21,19 +26,39 @@ function isBareRepo(dir: string): boolean {
   return existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')) && existsSync(join(dir, 'refs'));
 }
 
+/** Why an entry that is not a folder is never read, or null for a plain file (with one name, unless it was named). */
+function notPlain(st: Stats, named: boolean): string | null {
+  if (st.isFIFO()) return 'a FIFO (named pipe): never read';
+  if (st.isSocket()) return 'a socket: never read';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device: never read';
+  if (!st.isFile()) return 'not a regular file: never read';
+  if (st.nlink > 1 && !named) return `a hard link (${st.nlink} names; another may be outside the input): never read`;
+  return null;
+}
+
 export function discover(paths: string[]): Discovery {
   const files: string[] = [];
   const gitRepos: string[] = [];
   const problems: Discovery['problems'] = [];
+  const skipped: Discovery['skipped'] = [];
   const seenDirs = new Set<string>();
 
-  const walk = (p: string, top: boolean): void => {
-    let st;
+  const walk = (p: string, root: string | null): void => {
+    let st: Stats;
     try {
-      st = statSync(p);
+      st = root === null ? statSync(p) : lstatSync(p);
+      if (st.isSymbolicLink()) {
+        const real = realpathSync(p);
+        if (real !== root && !real.startsWith(root + sep)) {
+          // the target is the evidence's text: its control characters are shown, never written
+          skipped.push({ path: p, reason: `a symbolic link leading out of the input (to ${safeText(real)}): never read` });
+          return;
+        }
+        st = statSync(real);
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      problems.push({ path: p, reason: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? (top ? 'no such file or folder' : 'dangling symlink') : `cannot stat: ${code}` });
+      problems.push({ path: p, reason: code === 'ELOOP' ? 'symlink loop' : code === 'ENOENT' ? (root === null ? 'no such file or folder' : 'dangling symlink') : `cannot stat: ${code}` });
       return;
     }
     if (st.isDirectory()) {
@@ -60,17 +85,15 @@ export function discover(paths: string[]): Discovery {
       }
       for (const e of entries) {
         if (e === '.git' || e === 'node_modules') continue;
-        walk(join(p, e), false);
+        walk(join(p, e), root ?? real);
       }
       return;
     }
-    if (!st.isFile()) {
-      problems.push({ path: p, reason: 'not a regular file' });
-      return;
-    }
-    files.push(p);
+    const why = notPlain(st, root === null);
+    if (why) skipped.push({ path: p, reason: why });
+    else files.push(p);
   };
-  for (const p of paths) walk(p, true);
+  for (const p of paths) walk(p, null);
 
   // Rotated series: access.log.2.gz, access.log.1, access.log → one ordered series, oldest first.
   const groups = new Map<string, { path: string; n: number }[]>();
@@ -92,5 +115,5 @@ export function discover(paths: string[]): Discovery {
       [...g].sort((a, b) => b.n - a.n).forEach((x, i) => out.push({ path: x.path, series: key, seriesIndex: i }));
     }
   }
-  return { files: out, gitRepos, problems };
+  return { files: out, gitRepos, problems, skipped };
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fingerprinter } from '../case/secrets.js';
+import { rejectRaw } from '../case/secret-rules.js';
 import { lit } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
@@ -17,7 +18,7 @@ import { runLineFormat } from './formats/run.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
-import { isBundleArchive, unpackArchive } from '../lib/archive.js';
+import { isBundleArchive, unpackArchive, type UnpackLimits } from '../lib/archive.js';
 import { containerOfLogPath } from '../case/bundle-layout.js';
 export type { SourceSummary } from './summary.js';
 
@@ -27,7 +28,8 @@ export interface IngestOptions {
   fingerprintKey?: string;
   snapshotTime?: string;        // for docker inspect dumps without a time of their own
   git?: string[];               // extra git repositories or bundles
-  unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default the temp dir
+  unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default a temporary folder, removed after
+  unpackLimits?: UnpackLimits;  // default: lib/archive.ts (CLAWTRAIL_UNPACK_* variables)
   progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far, for a rate; bytes of the files done, for a percentage
 }
 
@@ -99,15 +101,26 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     linesDone += add;
     report(m, linesDone, bytes);
   };
-  // a bundle archive (.tar.gz) is unpacked beside the case database and read as a folder
-  const unpackInto = opts.unpackInto ?? tmpdir();
-  const found = discover(paths.map((p) => (isBundleArchive(p) ? unpackArchive(p, unpackInto) : p)));
-  const nginxFormats = await collectNginxFormats(found.files);
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
-  const result: IngestResult = { sources: [], skipped: [], problems: [...found.problems] };
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
   try {
+    // a bundle archive (.tar.gz) is unpacked beside the case database (citations point at its files) and read as a folder
+    const inputs: string[] = [];
+    const unpackSkipped: IngestResult['skipped'] = [];
+    for (const p of paths) {
+      if (!isBundleArchive(p)) {
+        inputs.push(p);
+        continue;
+      }
+      const u = await unpackArchive(p, opts.unpackInto ?? workDir, opts.unpackLimits);
+      inputs.push(u.dir);
+      unpackSkipped.push(...u.skipped);
+    }
+    const found = discover(inputs);
+    const nginxFormats = await collectNginxFormats(found.files);
+    const result: IngestResult = { sources: [], skipped: [...unpackSkipped, ...found.skipped], problems: [...found.problems] };
     for (const p of found.problems) await recordProblem(store, p.path, p.reason);
+    await recordSkipped(store, result.skipped);
     const sizes = found.files.map((f) => { try { return statSync(f.path).size; } catch { return 0; } });
     bytes.total = sizes.reduce((a, b) => a + b, 0);
     for (const [i, file] of found.files.entries()) {
@@ -123,25 +136,56 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     }
     await store.refreshDerived();
     await store.run('CHECKPOINT');
+    return result;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-  return result;
 }
 
+/**
+ * The case's fingerprint key: --fingerprint-key, else CLAWTRAIL_FINGERPRINT_KEY, else a random key for this run. The key
+ * itself is never stored (whoever holds the case could test guesses against every fingerprint with it): only its own
+ * id (Fingerprinter.keyId, a slow hash). A later ingest whose key has another id is refused while the case holds
+ * fingerprints, since its fingerprints would not compare with the earlier ones — and a case first made without a key
+ * can take no more fingerprinted evidence, its random key being gone (re-ingest everything with a key instead).
+ */
 async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprinter> {
-  if (key) return Fingerprinter.fromOption(key);
-  const env = process.env.CLAWTRAIL_FINGERPRINT_KEY;
-  if (env) return Fingerprinter.fromOption(env);
-  const row = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key'`);
-  if (row) return Fingerprinter.fromOption(row.value);
-  const fresh = (await import('node:crypto')).randomBytes(24).toString('base64url');
-  await store.run(`INSERT INTO case_meta VALUES ('fingerprint_key', ${lit(fresh)})`);
-  return Fingerprinter.fromOption(fresh);
+  const given = key ?? process.env.CLAWTRAIL_FINGERPRINT_KEY;
+  // cases made before the key stopped being stored: its key is used once more, and removed
+  const legacy = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key'`);
+  const fpr = Fingerprinter.fromOption(given ?? legacy?.value);
+  const id = fpr.keyId();
+  const prior = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key_id'`);
+  if (prior && prior.value !== id) {
+    const used = await store.one(`SELECT 1 WHERE EXISTS (SELECT 1 FROM config_values WHERE fp IS NOT NULL) OR EXISTS (SELECT 1 FROM container_env WHERE fp IS NOT NULL)
+      OR EXISTS (SELECT 1 FROM devices WHERE token_fp IS NOT NULL)`);
+    if (used) {
+      throw new Error(given
+        ? `this case's fingerprints were made with another key (key id ${prior.value}, this one is ${id}): give the same --fingerprint-key, or ingest into a new case`
+        : `this case's fingerprints were made with ${(await store.one(`SELECT 1 FROM case_meta WHERE key = 'fingerprint_key_random'`)) ? 'a random key that was not kept' : `the key with id ${prior.value}`}: `
+          + 'give that --fingerprint-key (or CLAWTRAIL_FINGERPRINT_KEY) to add evidence, or ingest everything again into a new case with a key of your own');
+    }
+  }
+  await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('fingerprint_key_id', ${lit(id)})`);
+  if (legacy) await store.run(`DELETE FROM case_meta WHERE key = 'fingerprint_key'`);
+  if (given || legacy) await store.run(`DELETE FROM case_meta WHERE key = 'fingerprint_key_random'`);
+  else await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('fingerprint_key_random', 'true')`);
+  return fpr;
 }
 
 async function nextSourceId(store: Store): Promise<number> {
   return Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
+}
+
+/** What was never read on purpose (links out of the input, hard links, devices, FIFOs, binaries, archive members):
+ *  kept in the case with the reason, once per path. */
+async function recordSkipped(store: Store, skipped: IngestResult['skipped']): Promise<void> {
+  for (let i = 0; i < skipped.length; i += 500) {
+    const rows = skipped.slice(i, i + 500).map((x) => `(${lit(x.path)}, ${lit(x.reason)})`).join(', ');
+    await store.run(`INSERT INTO sources (source_id, path, kind, format, status, note, total_lines, parsed_lines, rejected_lines, ingested_at)
+      SELECT nextval('source_id_seq'), v.path, 'unknown', 'skipped', 'skipped', v.note, 0, 0, 0, now() FROM (VALUES ${rows}) v(path, note)
+      WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.path = v.path AND s.status = 'skipped')`);
+  }
 }
 
 async function recordProblem(store: Store, path: string, reason: string): Promise<void> {
@@ -152,12 +196,34 @@ async function recordProblem(store: Store, path: string, reason: string): Promis
     VALUES (${id}, ${lit(path)}, 'unknown', 'unreadable', 'error', ${lit(reason)}, 0, 0, 0, now())`);
 }
 
+/** A file of no known format: nothing is silently dropped — its lines are all counted as rejected, with its first lines
+ *  cited — in one transaction of two statements, so that a folder of unknown files (an /etc) is read fast. */
+async function recordUnknown(store: Store, file: InputFile, det: Detection, scan: ScanResult): Promise<SourceSummary> {
+  const sourceId = await nextSourceId(store);
+  const cited = scan.sample.slice(0, 5).map((l, i) => `(${sourceId}, ${i + 1}, 'unknown format', ${lit(rejectRaw(l.slice(0, 2048)))})`);
+  const notes = [scan.gzipError, det.why ?? 'no known format'].filter(Boolean).join('; ');
+  await store.run('BEGIN TRANSACTION');
+  try {
+    await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, tz, ingested_at)
+      VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
+              ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, ${scan.lines}, 0, 'unknown-format', ${lit(notes)}, 'none', now())`);
+    if (cited.length) await store.run(`INSERT INTO rejects VALUES ${cited.join(', ')}`);
+    await store.run('COMMIT');
+  } catch (err) {
+    await store.run('ROLLBACK');
+    throw err;
+  }
+  return summaryOf(store, sourceId);
+}
+
 async function ingestFile(
   store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
   workDir: string, result: IngestResult, progress: (m: string, add?: number) => void,
 ): Promise<SourceSummary | undefined> {
   let scan: ScanResult;
+  let before: { size: number; mtimeMs: number };
   try {
+    before = statSync(file.path);
     scan = await scanFile(file.path);
   } catch (err) {
     const reason = `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
@@ -186,6 +252,13 @@ async function ingestFile(
   } catch (err) {
     throw new Error(`${file.path}: ${(err as Error).message}`);
   }
+  if (det.kind === 'unknown' && scan.binary) {
+    const skip = { path: file.path, reason: 'binary content (control bytes throughout its first 64 KiB): not a log or config file, never parsed' };
+    result.skipped.push(skip);
+    await recordSkipped(store, [skip]);
+    return undefined;
+  }
+  if (det.kind === 'unknown' && scan.lines > 0) return recordUnknown(store, file, det, scan);
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
     return ingestGitRepo(store, file.path, fingerprinter, workDir);
@@ -204,15 +277,6 @@ async function ingestFile(
     if (scan.lines === 0 && !scan.gzipError) {
       status = 'empty';
       notes.push('empty file');
-    } else if (det.kind === 'unknown') {
-      status = 'unknown-format';
-      notes.push(det.why ?? 'no known format');
-      // Nothing is silently dropped: an unknown file's lines are all counted as rejected, with its first lines cited.
-      await store.run(`UPDATE sources SET parsed_lines = 0, rejected_lines = ${scan.lines} WHERE source_id = ${sourceId}`);
-      for (const [i, l] of scan.sample.slice(0, 5).entries()) {
-        // control bytes (NUL above all) never go into SQL text: they are made visible first
-        await store.run(`INSERT INTO rejects VALUES (${sourceId}, ${i + 1}, 'unknown format', reject_raw(${lit(l.slice(0, 2048).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD'))}))`);
-      }
     } else if (STRUCTURED_KINDS.has(det.kind)) {
       const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
       notes.push(...(counted.notes ?? []));
@@ -242,12 +306,21 @@ async function ingestFile(
       const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b });
       if (named.format !== det.format || named.kind !== det.kind) await store.run(`UPDATE sources SET kind = ${lit(named.kind)}, format = ${lit(named.format)} WHERE source_id = ${sourceId}`);
       await store.run('DROP TABLE IF EXISTS raw_lines');
+      await store.redactSource(sourceId);
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
         notes.push(`DuckDB read ${scan.lines - acc.lost} lines where the file has ${scan.lines}`);
         status = 'partial';
       }
       if (acc.rejected > 0) status = 'partial';
+    }
+    // a file written while it was read (a live log): its rows may not match its hash and line count — partial, and said
+    const now = statSync(file.path);
+    if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
+      const reason = `changed while it was read (${before.size} bytes when the read began, ${now.size} after): its rows may not match its sha256 and line count; read a copy that no longer changes`;
+      notes.push(reason);
+      status = 'partial';
+      result.problems.push({ path: file.path, reason });
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
     progress(`${file.path}: done`, scan.lines);

@@ -1,8 +1,8 @@
 // One streaming pass over a file: sha256 of the bytes on disk, decompressed size and line count, the bytes DuckDB's
 // reader would trip on (NUL, CR, BOM), and the first lines for format detection. Memory stays bounded whatever the file size.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { isGzip } from '../lib/gzip.js';
+import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs';
+import { GZIP_BOMB_FLOOR, GZIP_BOMB_RATIO, isGzip } from '../lib/gzip.js';
 import { createGunzip } from 'node:zlib';
 
 export interface ScanResult {
@@ -17,14 +17,14 @@ export interface ScanResult {
   hasCR: boolean;              // DuckDB's reader treats CR as a line break: such files are read through a cleaned copy
   hasBom: boolean;
   longestLine: number;
+  binary: boolean;             // control bytes make up more than BINARY_SHARE of the first SNIFF_BYTES: not a text log
   gzipError?: string;         // truncated / corrupt / bomb
 }
 
 const SAMPLE_LINES = 64;
+const SNIFF_BYTES = 64 * 1024;
+const BINARY_SHARE = 0.05;
 const SAMPLE_LINE_BYTES = 64 * 1024;
-/** A .gz that expands more than this many times (real logs: 5–50×) past GZIP_BOMB_FLOOR bytes is a bomb. */
-export const GZIP_BOMB_RATIO = 200;
-export const GZIP_BOMB_FLOOR = 256 * 1024 * 1024;
 
 export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_INTEGER): Promise<ScanResult> {
   const gzip = await isGzip(path);
@@ -44,8 +44,15 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
   let sampleBuf: Buffer[] = [];
   let sampleLen = 0;
   let gzipError: string | undefined;
+  let sniffed = 0;
+  let control = 0;
 
   const onData = (chunk: Buffer): void => {
+    // NUL and other control bytes (tab, newlines, form feed and ESC aside): a few are damage in a log, many are a binary
+    for (let i = 0; i < chunk.length && sniffed < SNIFF_BYTES; i++, sniffed++) {
+      const b = chunk[i];
+      if ((b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 0x1b) || b === 0x7f) control++;
+    }
     decompressed += chunk.length;
     if (!hasNul && chunk.includes(0)) hasNul = true;
     if (!hasCR && chunk.includes(13)) hasCR = true;
@@ -82,7 +89,14 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
   };
 
   await new Promise<void>((resolve, reject) => {
-    const input = createReadStream(path, { highWaterMark: 1 << 20 });
+    // opened without blocking and checked through the descriptor: a FIFO put in the file's place cannot hang the scan
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      reject(Object.assign(new Error('not a regular file'), { code: 'ENOTREG' }));
+      return;
+    }
+    const input = createReadStream(path, { fd, highWaterMark: 1 << 20 });
     input.on('data', (c: Buffer | string) => {
       const b = c as Buffer;
       bytes += b.length;
@@ -146,6 +160,7 @@ export async function scanFile(path: string, maxDecompressed = Number.MAX_SAFE_I
     hasCR,
     hasBom,
     longestLine: longest,
+    binary: sniffed > 0 && control / sniffed > BINARY_SHARE,
     gzipError,
   };
 }

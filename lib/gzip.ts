@@ -11,3 +11,7 @@ export async function isGzip(path: string): Promise<boolean> {
     await fh.close();
   }
 }
+
+/** A .gz (or .tar.gz) that expands more than this many times (real logs: 5–50×) past GZIP_BOMB_FLOOR bytes is a bomb. */
+export const GZIP_BOMB_RATIO = 200;
+export const GZIP_BOMB_FLOOR = 256 * 1024 * 1024;

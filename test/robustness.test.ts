@@ -54,10 +54,11 @@ describe('compression', () => {
 });
 
 describe('bytes that are not text', () => {
-  it('5. binary garbage is an unknown file, reported', async () => {
+  it('5. binary garbage is skipped, with the reason, never parsed', async () => {
     const bin = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-    const { src } = await run({ 'core.dump': bin });
-    expect(src('core.dump').status).toBe('unknown-format');
+    const { src, result } = await run({ 'core.dump': bin });
+    expect(src('core.dump')).toMatchObject({ status: 'skipped', note: expect.stringMatching(/^binary content/) });
+    expect(result.skipped).toEqual([{ path: expect.stringMatching(/core\.dump$/), reason: expect.stringMatching(/^binary content/) }]);
   });
   it('6. invalid UTF-8 inside a gateway log: the line is rejected, its neighbours are read', async () => {
     const text = Buffer.concat([Buffer.from(GW(1) + '\n'), Buffer.from('2026-05-01T10:00:02.000Z [ws] bad \xff\xfe bytes\n', 'latin1'), Buffer.from(GW(3) + '\n')]);
@@ -209,9 +210,9 @@ describe('the bundle folder', () => {
     const { result } = await run({ 'access.log': ACCESS(1) + '\n' }, {}, (dir) => symlinkSync(join(dir, 'gone'), join(dir, 'dangling.log')));
     expect(result.problems).toContainEqual(expect.objectContaining({ reason: 'dangling symlink' }));
   });
-  it('30. something that is not a regular file (a FIFO) is reported, not read (and does not hang)', async () => {
+  it('30. something that is not a regular file (a FIFO) is skipped with the reason, never opened (and does not hang)', async () => {
     const { result } = await run({ 'access.log': ACCESS(1) + '\n' }, {}, (dir) => mkfifoSync(join(dir, 'pipe')));
-    expect(result.problems).toContainEqual(expect.objectContaining({ reason: 'not a regular file' }));
+    expect(result.skipped).toContainEqual(expect.objectContaining({ reason: 'a FIFO (named pipe): never read' }));
   });
   it('31a. what collect writes beside the evidence, damaged: a bad commit-map line, a broken resolved config and daemon.json are rejected with their line; compose ps is kept as it is', async () => {
     const sha = (c: string) => c.repeat(40);

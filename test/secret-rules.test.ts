@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../case/store.js';
 import { isSecretName } from '../case/secrets.js';
-import { SECRET_RULES, redactText, renderRedactSql, renderSedRules, withSedRules } from '../case/secret-rules.js';
+import { SECRET_RULES, TEXT_MASK, redactText, rejectRaw, renderRedactSql, renderSedRules, withSedRules } from '../case/secret-rules.js';
 import { lit } from '../lib/sql.js';
 import { fromRoot } from '../lib/paths.js';
 import { tempDir } from './helpers.js';
@@ -36,8 +36,10 @@ describe('secret rules', () => {
   it('JavaScript: redactText removes every secret example and leaves every clean one alone', () => {
     for (const e of textExamples) {
       const out = redactText(e.line);
-      if (e.redacts) expect(out, `${e.rule}: ${e.line}`).not.toContain('SECRET');
-      else expect(out, `${e.rule}: ${e.line}`).toBe(e.line);
+      if (e.redacts) {
+        expect(out, `${e.rule}: ${e.line}`).not.toContain('SECRET');
+        expect(out, `${e.rule}: ${e.line}`).toContain(TEXT_MASK);
+      } else expect(out, `${e.rule}: ${e.line}`).toBe(e.line);
     }
     // a value already fingerprinted by the collector keeps its marker
     expect(redactText('OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:0123456789abcdef01234567:hex48')).toBe('OPENCLAW_GATEWAY_TOKEN=clawtrail-fp:hmac:0123456789abcdef01234567:hex48');
@@ -48,6 +50,10 @@ describe('secret rules', () => {
     try {
       const rows = await store.all<{ i: number; v: string }>(`SELECT i, redact(v) AS v FROM (VALUES ${textExamples.map((e, i) => `(${i}, ${lit(e.line)})`).join(', ')}) t(i, v) ORDER BY i`);
       for (const r of rows) expect(r.v, textExamples[Number(r.i)].line).toBe(redactText(textExamples[Number(r.i)].line));
+      // reject_raw() and its TypeScript twin agree too, control bytes and length included
+      const raw = [...textExamples.map((e) => e.line), 'bad \x01\x1b[31m bytes\x7f token=SECRETSECRET', 'é'.repeat(600)];
+      const cited = await store.all<{ i: number; v: string }>(`SELECT i, reject_raw(v) AS v FROM (VALUES ${raw.map((l, i) => `(${i}, ${lit(l)})`).join(', ')}) t(i, v) ORDER BY i`);
+      for (const r of cited) expect(r.v, raw[Number(r.i)]).toBe(rejectRaw(raw[Number(r.i)]));
     } finally {
       store.close();
     }
@@ -74,7 +80,9 @@ describe('secret rules', () => {
   }
 
   it('names: token, password, secret, key-like names are secret; ordinary names are not', () => {
-    for (const n of ['OPENCLAW_GATEWAY_TOKEN', 'gateway.auth.token', 'DB_PASSWORD', 'api-key', 'ANTHROPIC_API_KEY', 'sessionKey', 'CLAWTRAIL_FINGERPRINT_KEY']) expect(isSecretName(n), n).toBe(true);
-    for (const n of ['OPENCLAW_STATE_DIR', 'TZ', 'gateway.bind', 'image']) expect(isSecretName(n), n).toBe(false);
+    for (const n of ['OPENCLAW_GATEWAY_TOKEN', 'gateway.auth.token', 'DB_PASSWORD', 'api-key', 'ANTHROPIC_API_KEY', 'sessionKey', 'CLAWTRAIL_FINGERPRINT_KEY',
+      'STRIPE_KEY', 'OPENAI_KEY', 'DB_PASS', 'BASIC_AUTH', 'remoteToken', 'AWS_SECRET_ACCESS_KEY', 'SECRET_KEY_BASE', 'apiKey', 'APIKEY', 'x-api-key', 'GITHUB_CREDENTIALS']) expect(isSecretName(n), n).toBe(true);
+    for (const n of ['OPENCLAW_STATE_DIR', 'TZ', 'gateway.bind', 'image', 'KEYBOARD', 'monkey', 'author', 'AUTHOR_EMAIL', 'passive', 'BYPASS_PROXY', 'TOKENS_PER_MINUTE', 'max_tokens',
+      'OPENCLAW_TOKEN_FILE', 'tokenFingerprint', 'tlsFingerprint', 'mode', 'OPENCLAW_AUTH_MODE', 'passwordFile']) expect(isSecretName(n), n).toBe(false);
   });
 });

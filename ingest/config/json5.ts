@@ -63,3 +63,41 @@ export function json5ToJson(src: string): string {
 export function parseJson5(src: string): unknown {
   return JSON.parse(json5ToJson(src.replace(/^\uFEFF/, '')));
 }
+
+/**
+ * The line of every object key of a JSON text (json5ToJson's output keeps the source's lines), by its path of keys
+ * joined with NUL, in one pass. First occurrence wins (a duplicate key's later value is the one JSON.parse keeps, but
+ * its first line is where a reader looks).
+ */
+export function keyLines(json: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: { obj: boolean; path: string[]; expectKey: boolean; key: string | null }[] = [];
+  let line = 1;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    const top = stack[stack.length - 1];
+    if (c === '\n') line++;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (top?.obj && top.expectKey) {
+        let key: string;
+        try {
+          key = JSON.parse(json.slice(i, j + 1)) as string;
+        } catch {
+          key = json.slice(i + 1, j);
+        }
+        top.key = key;
+        top.expectKey = false;
+        const p = [...top.path, key].join('\0');
+        if (!out.has(p)) out.set(p, line);
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      const path = top ? (top.obj ? [...top.path, top.key ?? ''] : top.path) : [];
+      stack.push({ obj: c === '{', path, expectKey: c === '{', key: null });
+    } else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',' && top?.obj) top.expectKey = true;
+  }
+  return out;
+}

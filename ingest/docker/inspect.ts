@@ -2,7 +2,8 @@
 // environment (secret-like values fingerprinted, never kept), plus the environment's token as a config value.
 import { lit } from '../../lib/sql.js';
 import { isSecretName, type Fingerprinter } from '../../case/secrets.js';
-import { configValue, insertConfigValues, lineAt } from '../config/values.js';
+import { redactText } from '../../case/secret-rules.js';
+import { configValue, insertConfigValues, lineCounter } from '../config/values.js';
 import type { Store } from '../../case/store.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -43,20 +44,23 @@ export async function ingestInspect(store: Store, sourceId: number, path: string
   const list = (doc as unknown[]).filter((c): c is J => !!c && typeof c === 'object' && typeof (c as J).Id === 'string');
   const skipped = (doc as unknown[]).length - list.length;
   if (skipped) notes.push(`${skipped} entr${skipped === 1 ? 'y' : 'ies'} without an Id skipped`);
+  const lineAt = lineCounter(text);
+  let from = 0; // containers appear in document order: each Id is searched from the previous one on
   for (const c of list) {
     const labels: J = c.Config?.Labels ?? {};
     const st: J = c.State ?? {};
     const hc: J = c.Config?.Healthcheck ?? {};
-    const idPos = text.indexOf(c.Id);
+    const idPos = text.indexOf(c.Id, from);
+    if (idPos >= 0) from = idPos + c.Id.length;
     const gateways = Object.values((c.NetworkSettings?.Networks ?? {}) as J).map((n: J) => n?.Gateway).filter(Boolean).join(',');
     const snap = `TRY_CAST(${lit(snapshot.at)} AS TIMESTAMPTZ)`;
-    await store.run(`INSERT INTO containers VALUES (${sourceId}, ${idPos >= 0 ? lineAt(text, idPos) : 'NULL'}, ${snap}, ${snapshot.assumed},
+    await store.run(`INSERT INTO containers VALUES (${sourceId}, ${idPos >= 0 ? lineAt(idPos) : 'NULL'}, ${snap}, ${snapshot.assumed},
       ${lit(c.Id)}, ${s(String(c.Name ?? '').replace(/^\//, ''))}, ${s(labels['com.docker.compose.project'])}, ${s(labels['com.docker.compose.service'])},
       ${i(Number(labels['com.docker.compose.container-number']))}, ${labels['com.docker.compose.oneoff'] ? String(labels['com.docker.compose.oneoff'] === 'True') : 'NULL'},
       ${s(labels['com.docker.compose.config-hash'])}, ${s(labels['com.docker.compose.replace'])}, ${s(c.Config?.Image)}, ${s(c.Image)},
       ${t(c.Created)}, ${t(st.StartedAt)}, ${t(st.FinishedAt)}, ${s(st.Status)}, ${i(st.ExitCode)}, ${b(st.OOMKilled)}, ${i(c.RestartCount)},
       ${s(c.HostConfig?.RestartPolicy?.Name)}, ${s(st.Health?.Status)}, ${i(st.Health?.FailingStreak)},
-      ${st.Health?.Log ? lit(JSON.stringify(st.Health.Log.map((p: J) => ({ start: p.Start, end: p.End, exit: p.ExitCode, output: String(p.Output ?? '').slice(0, 300) })))) : 'NULL'},
+      ${st.Health?.Log ? lit(JSON.stringify(st.Health.Log.map((p: J) => ({ start: p.Start, end: p.End, exit: p.ExitCode, output: redactText(String(p.Output ?? '')).slice(0, 300) })))) : 'NULL'},
       ${b(c.Config?.Tty)}, ${s(c.Config?.User)}, ${sec(hc.Interval)}, ${sec(hc.Timeout)}, ${sec(hc.StartPeriod)}, ${i(hc.Retries)},
       ${s(gateways || null)}, ${s(c.LogPath)})`);
     for (const m of (c.Mounts ?? []) as J[]) {
@@ -72,7 +76,7 @@ export async function ingestInspect(store: Store, sourceId: number, path: string
         await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${s(r.value)}, ${s(r.fp)}, ${s(r.shape)})`);
         cvs.push(configValue(fpr, 'container-env', key, value, null, true));
       } else {
-        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(value)}, NULL, NULL)`);
+        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(redactText(value))}, NULL, NULL)`);
       }
     }
     const svc = labels['com.docker.compose.service'] ?? String(c.Name ?? '').replace(/^\//, '');

@@ -1,14 +1,11 @@
-// Git history of the config repository, read-only: one streamed `git log` for commits and files, one long-lived
-// `git cat-file --batch` for the content of every revision of a recognised config file. Never a checkout, never a
-// hook, filter or textconv: bundles are cloned bare (without templates) into a temporary folder, and every git
-// process runs with hooks and fsmonitor disabled and system/global config ignored.
-import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
+// Git history of the config repository, read as data (lib/git.ts: git never sees the repository's config, hooks or
+// attributes): `git rev-list` for the commits, each commit parsed from its raw object (so no subject can forge a field),
+// `git diff-tree -z` for the files each changed, and one `git cat-file --batch-command` for the content of every
+// revision of a recognised config file. Objects over the size cap are noted, never read.
+import { MAX_CONFIG_BLOB, GitRepo, nulRecords, type ObjectReader } from '../../lib/git.js';
 import { lit } from '../../lib/sql.js';
-import { SAFE_CONFIG, SAFE_ENV } from '../../lib/git.js';
 import type { Fingerprinter } from '../../case/secrets.js';
+import { redactText } from '../../case/secret-rules.js';
 import type { Store } from '../../case/store.js';
 import { configDocumentValues } from '../structured.js';
 import { configFormatOf } from '../formats/documents.js';
@@ -16,171 +13,179 @@ import { insertConfigValues } from '../config/values.js';
 import { summaryOf, type SourceSummary } from '../summary.js';
 
 
-function git(repo: string, args: string[]): ReturnType<typeof spawn> {
-  return spawn('git', [...SAFE_CONFIG, '--git-dir', repo, ...args], { env: SAFE_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
-}
-
-async function runToString(repo: string, args: string[]): Promise<string> {
-  const p = git(repo, args);
-  const chunks: Buffer[] = [];
-  const err: Buffer[] = [];
-  p.stdout!.on('data', (c: Buffer) => chunks.push(c));
-  p.stderr!.on('data', (c: Buffer) => err.push(c));
-  const code: number = await new Promise((r) => p.on('close', r));
-  if (code !== 0) throw new Error(`git ${args[0]} failed: ${Buffer.concat(err).toString().trim().split('\n')[0]}`);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Reads blobs through one `git cat-file --batch`, by the byte length in each header. */
-class BlobReader {
-  private proc;
-  private buf = Buffer.alloc(0);
-  private waiting: ((b: Buffer | null) => void)[] = [];
-  constructor(repo: string) {
-    this.proc = git(repo, ['cat-file', '--batch']);
-    this.proc.stdout!.on('data', (c: Buffer) => {
-      this.buf = Buffer.concat([this.buf, c]);
-      this.drain();
-    });
-  }
-  private drain(): void {
-    while (this.waiting.length) {
-      const nl = this.buf.indexOf(10);
-      if (nl < 0) return;
-      const header = this.buf.subarray(0, nl).toString();
-      if (header.endsWith(' missing')) {
-        this.buf = this.buf.subarray(nl + 1);
-        this.waiting.shift()!(null);
-        continue;
-      }
-      const size = Number(header.split(' ')[2]);
-      if (this.buf.length < nl + 1 + size + 1) return;
-      const body = this.buf.subarray(nl + 1, nl + 1 + size);
-      this.buf = this.buf.subarray(nl + 1 + size + 1);
-      this.waiting.shift()!(Buffer.from(body));
-    }
-  }
-  read(oid: string): Promise<Buffer | null> {
-    return new Promise((r) => {
-      this.waiting.push(r);
-      this.proc.stdin!.write(oid + '\n');
-    });
-  }
-  close(): void {
-    this.proc.stdin!.end();
-  }
-}
-
-interface Commit { sha: string; parents: string; author: string; email: string; at: string; ct: string; subject: string;
+interface Commit { sha: string; parents: string; author: string; email: string; at: string | null; ct: string | null; subject: string;
   files: { path: string; status: string; blob: string; added: number | null; removed: number | null }[] }
 
-function parseLog(text: string): Commit[] {
-  const commits: Commit[] = [];
-  for (const rec of text.split('\x1e')) {
-    if (!rec.trim()) continue;
-    const [head, ...rest] = rec.split('\n');
-    const [sha, parents, author, email, at, ct, subject] = head.split('\x1f');
-    const c: Commit = { sha, parents, author, email, at, ct, subject: subject ?? '', files: [] };
-    const stats = new Map<string, [number | null, number | null]>();
-    for (const l of rest) {
-      if (l.startsWith(':')) {
-        const [meta, ...paths] = l.split('\t');
-        const parts = meta.split(' ');
-        c.files.push({ path: paths[paths.length - 1], status: parts[4], blob: parts[3], added: null, removed: null });
-      } else if (/^(\d+|-)\t(\d+|-)\t/.test(l)) {
-        const [a, r, ...p] = l.split('\t');
-        stats.set(p.join('\t'), [a === '-' ? null : Number(a), r === '-' ? null : Number(r)]);
-      }
-    }
-    for (const f of c.files) [f.added, f.removed] = stats.get(f.path) ?? [null, null];
-    commits.push(c);
+const isoOf = (seconds: string | undefined): string | null => {
+  const d = new Date(Number(seconds) * 1000);
+  return seconds !== undefined && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
+};
+
+/** "Name <email> 1700000000 +0200", split from the right: a name cannot push the email or the time aside. */
+function parseIdent(v: string): { name: string; email: string; at: string | null } {
+  const gt = v.lastIndexOf('>');
+  const lt = gt < 0 ? -1 : v.lastIndexOf('<', gt);
+  return { name: (lt < 0 ? v : v.slice(0, lt)).trim(), email: lt < 0 ? '' : v.slice(lt + 1, gt), at: isoOf(/^\s*(\d+)/.exec(v.slice(gt + 1))?.[1]) };
+}
+
+/** A raw commit object: headers up to the first empty line (continuation lines start with a space), then the message.
+ *  The subject is the message's first paragraph on one line, as `git log %s` shows it, with secrets redacted. */
+export function parseCommit(sha: string, raw: Buffer): Omit<Commit, 'files'> & { firstParent: string | null } {
+  const end = raw.indexOf('\n\n');
+  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('utf8');
+  const parents: string[] = [];
+  let author = { name: '', email: '', at: null as string | null };
+  let committer = { ...author };
+  let encoding = 'utf-8';
+  for (const line of head.split('\n')) {
+    const sp = line.indexOf(' ');
+    const [k, v] = [line.slice(0, sp), line.slice(sp + 1)];
+    if (k === 'parent') parents.push(v);
+    else if (k === 'author') author = parseIdent(v);
+    else if (k === 'committer') committer = parseIdent(v);
+    else if (k === 'encoding') encoding = v.trim();
   }
+  let message: string;
+  try {
+    message = new TextDecoder(encoding).decode(end < 0 ? Buffer.alloc(0) : raw.subarray(end + 2));
+  } catch {
+    message = (end < 0 ? Buffer.alloc(0) : raw.subarray(end + 2)).toString('utf8');
+  }
+  const subject = message.replace(/^\s+/, '').split(/\n[ \t]*\n/)[0].split('\n').map((l) => l.trim()).join(' ').trim();
+  return { sha, parents: parents.join(' '), firstParent: parents[0] ?? null, author: redactText(author.name), email: redactText(author.email),
+    at: author.at, ct: committer.at, subject: redactText(subject) };
+}
+
+/** The commits of every ref (first parents, newest first, as `git log --all --first-parent`), each read raw. */
+async function readCommits(repo: GitRepo, reader: ObjectReader, notes: string[]): Promise<(Commit & { firstParent: string | null })[]> {
+  const list = (await repo.run(['rev-list', '--first-parent', '--stdin'], repo.tips.join('\n') + '\n')).toString('utf8').split('\n').filter(Boolean);
+  const commits: (Commit & { firstParent: string | null })[] = [];
+  let tooBig = 0;
+  for (const sha of list) {
+    const obj = await reader.read(sha);
+    if (!obj || obj.type !== 'commit') continue;
+    if (!obj.body) {
+      tooBig++;
+      commits.push({ sha, parents: '', firstParent: null, author: '', email: '', at: null, ct: null, subject: `(commit object of ${obj.size} bytes: not read)`, files: [] });
+      continue;
+    }
+    const c = parseCommit(sha, obj.body);
+    // a shallow clone's boundary, or a parent the repository lacks: the commit is read as a root
+    if (c.firstParent && (repo.shallowCommits.has(sha) || !(await reader.read(c.firstParent, 0)))) c.firstParent = null;
+    commits.push({ ...c, files: [] });
+  }
+  if (tooBig) notes.push(`${tooBig} commit object(s) over ${MAX_CONFIG_BLOB} bytes not read`);
   return commits;
 }
 
-/** A bare clone of a bundle file (or the repository's own git dir), never a work tree. */
-async function gitDirOf(path: string, workDir: string): Promise<string> {
-  const st = statSync(path);
-  if (st.isFile()) {
-    const dest = join(workDir, `bundle-${Date.now()}-${Math.random().toString(36).slice(2)}.git`);
-    // plain git here: simple-git (rightly) refuses --template, which we need empty so that no hook is installed
-    await new Promise<void>((res, rej) => {
-      const p = spawn('git', [...SAFE_CONFIG, 'clone', '--bare', '--template=', '--quiet', '--', resolve(path), dest], { env: SAFE_ENV, stdio: ['ignore', 'ignore', 'pipe'] });
-      const err: Buffer[] = [];
-      p.stderr!.on('data', (c: Buffer) => err.push(c));
-      p.on('error', rej);
-      p.on('close', (code) => (code === 0 ? res() : rej(new Error(Buffer.concat(err).toString().trim().split('\n')[0] || `git clone exited ${code}`))));
-    });
-    return dest;
+/** Files changed by each commit against its first parent, from one `git diff-tree --stdin -z` (NUL-separated, so a
+ *  path can hold any byte): raw entries give status and blob, numstat entries the line counts. */
+async function readFiles(repo: GitRepo, commits: (Commit & { firstParent: string | null })[]): Promise<void> {
+  const p = repo.spawn(['diff-tree', '--stdin', '-r', '--raw', '--numstat', '--no-renames', '--no-abbrev', '-z', '--root', '--always']);
+  const done = new Promise<void>((res, rej) => {
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res() : rej(new Error(`git diff-tree exited ${code}`))));
+  });
+  p.stdin!.end(commits.map((c) => (c.firstParent ? `${c.sha} ${c.firstParent}` : c.sha)).join('\n') + '\n');
+  const bySha = new Map(commits.map((c) => [c.sha, c]));
+  let cur: Commit | undefined;
+  let meta: string[] | null = null; // a raw entry whose path comes next
+  const stats = new Map<string, [number | null, number | null]>();
+  const flush = (): void => {
+    if (cur) for (const f of cur.files) [f.added, f.removed] = stats.get(f.path) ?? [null, null];
+    stats.clear();
+  };
+  for await (const rec of nulRecords(p.stdout!)) {
+    if (meta) {
+      cur?.files.push({ path: rec, status: meta[4], blob: meta[3], added: null, removed: null });
+      meta = null;
+    } else if (rec.startsWith(':')) meta = rec.slice(1).split(' ');
+    else if (bySha.has(rec.trim())) {
+      flush();
+      cur = bySha.get(rec.trim());
+    } else {
+      const m = /^(\d+|-)\t(\d+|-)\t([\s\S]*)$/.exec(rec);
+      if (m) stats.set(m[3], [m[1] === '-' ? null : Number(m[1]), m[2] === '-' ? null : Number(m[2])]);
+    }
   }
-  if (existsSync(join(path, '.git'))) {
-    const gd = join(path, '.git');
-    return statSync(gd).isFile() ? (await simpleGit(path).env(SAFE_ENV).revparse(['--absolute-git-dir'])).trim() : gd;
-  }
-  return path;
+  flush();
+  await done;
 }
 
+/** `repoPath`: a work tree, a bare repository or a bundle file; nothing inside a folder may lead out of it. */
 export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerprinter, workDir: string): Promise<SourceSummary | undefined> {
   const sourceId = Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
-  let gitDir: string;
+  let repo: GitRepo;
   try {
-    gitDir = await gitDirOf(repoPath, workDir);
+    repo = await GitRepo.open(repoPath, workDir, { within: repoPath });
   } catch (err) {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, status, note, total_lines, parsed_lines, rejected_lines, ingested_at)
       VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', 'error', ${lit(`cannot read git repository: ${(err as Error).message.split('\n')[0]}`)}, 0, 0, 0, now())`);
     return summaryOf(store, sourceId);
   }
-  const head = await runToString(gitDir, ['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '');
-  const shallow = existsSync(join(gitDir, 'shallow'));
-  const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND path = ${lit(repoPath)} AND sha256 = ${lit(head.trim() || 'empty')}`);
-  if (prior) return undefined; // same repository at the same HEAD: already ingested
-  const log = head.trim()
-    ? await runToString(gitDir, ['log', '--all', '--no-renames', '--no-textconv', '--no-ext-diff', '--raw', '--numstat', '--no-abbrev', '-m', '--first-parent',
-        '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s'])
-    : '';
-  const commits = parseLog(log);
+  const reader = repo.objects();
   try {
+    const head = repo.head ?? 'empty';
+    const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND path = ${lit(repoPath)} AND sha256 = ${lit(head)}`);
+    if (prior) return undefined; // same repository at the same HEAD: already ingested
+    const notes = [...repo.notes];
+    const commits = repo.tips.length ? await readCommits(repo, reader, notes) : [];
+    await readFiles(repo, commits);
+    if (commits.length === 0) notes.unshift('empty repository (no commits)');
+    if (repo.shallowCommits.size) notes.push('shallow clone: history before the graft is missing');
     await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, ingested_at)
-      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head.trim() || 'empty')}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ingesting',
-      ${lit([commits.length === 0 ? 'empty repository (no commits)' : '', shallow ? 'shallow clone: history before the graft is missing' : ''].filter(Boolean).join('; ') || '')}, now())`);
-    for (let i = 0; i < commits.length; i += 500) {
-      const batch = commits.slice(i, i + 500);
-      await store.run(`INSERT INTO commits VALUES ${batch.map((c) => `(${sourceId}, ${lit(c.sha)}, ${lit(c.parents)}, ${lit(c.author)}, ${lit(c.email)}, TRY_CAST(${lit(c.at)} AS TIMESTAMPTZ), TRY_CAST(${lit(c.ct)} AS TIMESTAMPTZ), ${lit(c.subject)})`).join(',')}`);
-      const files = batch.flatMap((c) => c.files.map((f) => `(${sourceId}, ${lit(c.sha)}, ${lit(f.path)}, ${lit(f.status)}, ${f.added ?? 'NULL'}, ${f.removed ?? 'NULL'})`));
-      if (files.length) await store.run(`INSERT INTO commit_files VALUES ${files.join(',')}`);
-    }
-    // Every revision of a recognised config file, oldest first, read through one cat-file process.
-    const reader = new BlobReader(gitDir);
+      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head)}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ingesting', '', now())`);
     try {
-      for (const c of [...commits].reverse()) {
-        for (const f of c.files) {
-          const format = configFormatOf(f.path);
-          if (!format) continue;
-          const ctx = { validFrom: c.ct, validFromAssumed: false, commitSha: c.sha, path: f.path, sourceId };
-          if (f.status === 'D' || /^0+$/.test(f.blob)) {
-            await insertConfigValues(store, ctx, [{ surface: surfaceOf(format), key: '(file deleted)', value: null, fp: null, shape: null, line: null }]);
-            continue;
-          }
-          const blob = await reader.read(f.blob);
-          if (!blob) continue;
-          try {
-            const { values } = configDocumentValues(format, blob.toString('utf8'), fpr);
-            await insertConfigValues(store, ctx, values);
-          } catch (err) {
-            await store.run(`INSERT INTO rejects VALUES (${sourceId}, 0, ${lit(`${c.sha.slice(0, 12)}:${f.path}: ${(err as Error).message.split('\n')[0]}`)}, NULL)`);
-          }
-        }
+      for (let i = 0; i < commits.length; i += 500) {
+        const batch = commits.slice(i, i + 500);
+        await store.run(`INSERT INTO commits VALUES ${batch.map((c) => `(${sourceId}, ${lit(c.sha)}, ${lit(c.parents)}, ${lit(c.author)}, ${lit(c.email)}, TRY_CAST(${lit(c.at ?? "")} AS TIMESTAMPTZ), TRY_CAST(${lit(c.ct ?? "")} AS TIMESTAMPTZ), ${lit(c.subject)})`).join(',')}`);
+        const files = batch.flatMap((c) => c.files.map((f) => `(${sourceId}, ${lit(c.sha)}, ${lit(f.path)}, ${lit(f.status)}, ${f.added ?? 'NULL'}, ${f.removed ?? 'NULL'})`));
+        if (files.length) await store.run(`INSERT INTO commit_files VALUES ${files.join(',')}`);
       }
-    } finally {
-      reader.close();
+      await ingestConfigRevisions(store, sourceId, commits, reader, fpr, notes);
+      await store.run(`UPDATE sources SET first_ts = (SELECT min(committer_time) FROM commits WHERE source_id = ${sourceId}),
+        last_ts = (SELECT max(committer_time) FROM commits WHERE source_id = ${sourceId}), tz = 'stated', status = 'ok', note = ${lit(notes.join('; '))} WHERE source_id = ${sourceId}`);
+    } catch (err) {
+      await store.discardIncomplete([sourceId]);
+      throw err;
     }
-    await store.run(`UPDATE sources SET first_ts = (SELECT min(committer_time) FROM commits WHERE source_id = ${sourceId}),
-      last_ts = (SELECT max(committer_time) FROM commits WHERE source_id = ${sourceId}), tz = 'stated', status = 'ok' WHERE source_id = ${sourceId}`);
-  } catch (err) {
-    await store.discardIncomplete([sourceId]);
-    throw err;
+  } finally {
+    reader.close();
+    repo.close();
   }
   return summaryOf(store, sourceId);
+}
+
+/** Every revision of a recognised config file, oldest first; a revision over the cap is noted (a value row and the
+ *  source's note), never read. */
+async function ingestConfigRevisions(store: Store, sourceId: number, commits: Commit[], reader: ObjectReader, fpr: Fingerprinter, notes: string[]): Promise<void> {
+  const tooBig: string[] = [];
+  for (const c of [...commits].reverse()) {
+    for (const f of c.files) {
+      const format = configFormatOf(f.path);
+      if (!format) continue;
+      const ctx = { validFrom: c.ct, validFromAssumed: false, commitSha: c.sha, path: f.path, sourceId };
+      const marker = (key: string) => insertConfigValues(store, ctx, [{ surface: surfaceOf(format), key, value: null, fp: null, shape: null, line: null }]);
+      if (f.status === 'D' || /^0+$/.test(f.blob)) {
+        await marker('(file deleted)');
+        continue;
+      }
+      const blob = await reader.read(f.blob);
+      if (!blob || blob.type !== 'blob') continue;
+      if (!blob.body) {
+        tooBig.push(`${c.sha.slice(0, 12)}:${f.path} (${blob.size} bytes)`);
+        await marker(`(file not read: ${blob.size} bytes, over the ${MAX_CONFIG_BLOB}-byte cap)`);
+        continue;
+      }
+      try {
+        const { values } = configDocumentValues(format, blob.body.toString('utf8'), fpr);
+        await insertConfigValues(store, ctx, values);
+      } catch (err) {
+        await store.run(`INSERT INTO rejects VALUES (${sourceId}, 0, ${lit(redactText(`${c.sha.slice(0, 12)}:${f.path}: ${(err as Error).message.split('\n')[0]}`))}, NULL)`);
+      }
+    }
+  }
+  if (tooBig.length) notes.push(`${tooBig.length} config file revision(s) over ${MAX_CONFIG_BLOB} bytes not read: ${tooBig.slice(0, 3).join(', ')}${tooBig.length > 3 ? ', …' : ''}`);
 }
 
 function surfaceOf(format: string): string {
