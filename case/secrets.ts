@@ -39,6 +39,9 @@ export function toMarker(fpr: Fingerprinter, value: string): string {
   return r.fp ? `clawtrail-fp:${r.fp}:${r.shape}` : value;
 }
 
+/** A case's fingerprints cannot be extended with the key at hand (ingest refuses the whole run, with this message). */
+export class FingerprintKeyRefused extends Error {}
+
 export class Fingerprinter {
   constructor(private readonly key: Buffer) {}
 
@@ -67,5 +70,17 @@ export class Fingerprinter {
     if (shape === 'template') return { fp: null, shape, value: String(value) };
     if (shape === 'empty' || shape === 'redacted' || shape === 'withheld') return { fp: null, shape, value: null };
     return { fp: this.fp(String(value)), shape, value: null };
+  }
+}
+
+/** The fingerprinter of a case whose key was not given: evidence without secrets (and files the case already holds)
+ *  still goes in; the first secret to fingerprint refuses the run, since its fingerprint could not be compared. */
+export class RefusingFingerprinter extends Fingerprinter {
+  constructor(private readonly why: string) {
+    super(Buffer.alloc(0));
+  }
+
+  override fp(): string {
+    throw new FingerprintKeyRefused(this.why);
   }
 }

@@ -63,8 +63,9 @@ export function scrubYaml(text: string, fpr: Fingerprinter): string {
       return item[3].startsWith('${') ? l : item[1] + item[2] + toMarker(fpr, item[3]) + item[2];
     }
     argumentNext = !!item && isSecretArgument(item[3]);
-    const m = /^(\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*)(["']?)([^"'\s][^"']*)\3\s*$/.exec(l);
-    if (m && isSecretName(m[2]) && !m[4].startsWith('${')) return m[1] + toMarker(fpr, m[4]);
+    // a value, not the start of a mapping or sequence (`auth: {`), a block scalar or an anchor
+    const m = /^(\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?\s*[:=]\s*)(["']?)([^"'\s{[|>&*!][^"']*)\3\s*$/.exec(l);
+    if (m && isSecretName(m[2]) && !m[4].startsWith('${')) return m[1] + m[3] + toMarker(fpr, m[4]) + m[3]; // quotes kept: JSON stays JSON
     return redactText(l)
       .replace(/(["']?(--?[A-Za-z][A-Za-z0-9-]*)(?:["']?\s*,\s*["']?|=))([^"',\]\s$][^"',\]\s]*)/g, (all, k: string, flag: string, v: string) => (isSecretArgument(flag) ? k + toMarker(fpr, v) : all));
   }).join('\n');

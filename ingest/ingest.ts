@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fingerprinter } from '../case/secrets.js';
+import { Fingerprinter, FingerprintKeyRefused, RefusingFingerprinter } from '../case/secrets.js';
 import { rejectRaw } from '../case/secret-rules.js';
 import { lit } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
@@ -103,6 +103,8 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
   };
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
+  // a run the case's key refuses takes nothing in: what it added before the refusal is removed again
+  const before = Number((await store.one<{ id: string }>(`SELECT coalesce(max(source_id), 0) AS id FROM sources`))!.id);
   try {
     // a bundle archive (.tar.gz) is unpacked beside the case database (citations point at its files) and read as a folder
     const inputs: string[] = [];
@@ -137,6 +139,12 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     await store.refreshDerived();
     await store.run('CHECKPOINT');
     return result;
+  } catch (err) {
+    if (err instanceof FingerprintKeyRefused) {
+      const added = (await store.all<{ id: string }>(`SELECT source_id AS id FROM sources WHERE source_id > ${before}`)).map((r) => Number(r.id));
+      await store.discardIncomplete(added);
+    }
+    throw err;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -160,7 +168,9 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
     const used = await store.one(`SELECT 1 WHERE EXISTS (SELECT 1 FROM config_values WHERE fp IS NOT NULL) OR EXISTS (SELECT 1 FROM container_env WHERE fp IS NOT NULL)
       OR EXISTS (SELECT 1 FROM devices WHERE token_fp IS NOT NULL)`);
     if (used) {
-      throw new Error(given
+      // refused at the first secret of new evidence, not here: the same evidence again (already in the case) and
+      // evidence without secrets still go in
+      return new RefusingFingerprinter(given
         ? `this case's fingerprints were made with another key (key id ${prior.value}, this one is ${id}): give the same --fingerprint-key, or ingest into a new case`
         : `this case's fingerprints were made with ${(await store.one(`SELECT 1 FROM case_meta WHERE key = 'fingerprint_key_random'`)) ? 'a random key that was not kept' : `the key with id ${prior.value}`}: `
           + 'give that --fingerprint-key (or CLAWTRAIL_FINGERPRINT_KEY) to add evidence, or ingest everything again into a new case with a key of your own');
@@ -258,7 +268,7 @@ async function ingestFile(
     await recordSkipped(store, [skip]);
     return undefined;
   }
-  if (det.kind === 'unknown' && scan.lines > 0) return recordUnknown(store, file, det, scan);
+  if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) return recordUnknown(store, file, det, scan);
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
     return ingestGitRepo(store, file.path, fingerprinter, workDir);
@@ -326,6 +336,7 @@ async function ingestFile(
     progress(`${file.path}: done`, scan.lines);
   } catch (err) {
     await store.discardIncomplete([sourceId]);
+    if (err instanceof FingerprintKeyRefused) throw err;
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;
     result.problems.push({ path: file.path, reason });
     await recordProblem(store, file.path, reason);

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { parseDocument } from 'yaml';
 import { lit } from '../lib/sql.js';
 import type { Fingerprinter } from '../case/secrets.js';
+import { FingerprintKeyRefused } from '../case/secrets.js';
 import type { Detection, Kind } from './detect.js';
 import type { ScanResult } from './scan.js';
 import type { Store } from '../case/store.js';
@@ -140,6 +141,7 @@ export async function ingestStructured(store: Store, input: StructuredInput): Pr
     if (['compose', 'traefik-yaml', 'traefik-toml'].includes(det.format) && bad.length && values.length === 0) return { parsed: 0, rejected: total };
     return { parsed: total - bad.length, rejected: bad.length };
   } catch (err) {
+    if (err instanceof FingerprintKeyRefused) throw err;
     const e = err as Error;
     const line = errorLine(text, e);
     await reject(store, sourceId, line, `${det.format}: ${e.message.split('\n')[0]}`, text.split('\n')[line - 1] ?? '');

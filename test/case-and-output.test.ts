@@ -68,16 +68,27 @@ describe('a case is one evidence set', () => {
     const both = runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', out, '--append', '--force', '-q']);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('exclude each other');
-    const add = runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', out, '--append', '-q']);
+    // this case was made without a key: its random key is gone, so it takes no more fingerprinted evidence, and the
+    // refused run leaves nothing behind
+    const refused = runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', out, '--append', '-q']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('random key that was not kept');
+    expect(count(db, 'sources', `path LIKE '%pairing-loss%'`)).toBe(0);
+    // a case made with a key takes more evidence with that key
+    const keyed = tempDir();
+    const kdb = join(keyed, 'case.duckdb');
+    const key = ['--fingerprint-key', 'case-key'];
+    expect(runCli(['analyze', join(SAMPLES, 'token-divergence'), '--out', keyed, ...key, '-q']).code).toBe(2);
+    const add = runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', keyed, '--append', ...key, '-q']);
     expect(add.code, add.stderr).toBe(2);
-    expect(count(db, 'sources', `path LIKE '%pairing-loss%'`)).toBeGreaterThan(0);
-    expect(count(db, 'sources', `path LIKE '%token-divergence%'`)).toBeGreaterThan(0);
+    expect(count(kdb, 'sources', `path LIKE '%pairing-loss%'`)).toBeGreaterThan(0);
+    expect(count(kdb, 'sources', `path LIKE '%token-divergence%'`)).toBeGreaterThan(0);
     // both bundles are now the case's set: either one again is part of it (idempotent)
-    expect(runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', out, '-q']).code).toBe(2);
-    const replaced = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', out, '--force', '-q']);
+    expect(runCli(['analyze', join(SAMPLES, 'pairing-loss'), '--out', keyed, ...key, '-q']).code).toBe(2);
+    const replaced = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', keyed, '--force', '-q']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(count(db, 'sources', `path NOT LIKE '%healthy-week%'`)).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).verdict.status).toBe('attention');
+    expect(count(kdb, 'sources', `path NOT LIKE '%healthy-week%'`)).toBe(0);
+    expect(JSON.parse(readFileSync(join(keyed, 'findings.json'), 'utf8')).verdict.status).toBe('attention');
   });
 
   it('hashing a hostile tree for the evidence set neither hangs nor fails: a FIFO, a symlink loop, a dangling link, a planted git dir', () => {

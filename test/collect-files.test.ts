@@ -11,7 +11,7 @@ import { BundleWriter } from '../collect/bundle-writer.js';
 import { isRemoteEngine } from '../collect/project.js';
 import { sinceCutoff } from '../collect/docker.js';
 import { Fingerprinter } from '../case/secrets.js';
-import { scrubYaml } from '../collect/scrub.js';
+import { scrubAnyConfig, scrubYaml } from '../collect/scrub.js';
 import { scrubbedHistoryBundle } from '../collect/git-history.js';
 import { execFileSync } from 'node:child_process';
 
@@ -74,6 +74,14 @@ describe('scrubbers', () => {
     expect(out.match(/clawtrail-fp:hmac:/g)?.length).toBe(3);
     expect(out).toContain('OTHER: ${OPENCLAW_GATEWAY_TOKEN}');
     expect(out).toContain('?token=[REDACTED]');
+  });
+  it('a JSON config revision (the git history is scrubbed file by file) stays valid JSON, its markers quoted', () => {
+    const json = '{\n  "gateway": {\n    "auth": {\n      "mode": "token",\n      "token": "abcdef0123456789abcdef0123456789abcdef0123456789"\n    }\n  },\n  "token": "zzzzzzzzzzzzzzzzzzzz"\n}\n';
+    const out = scrubAnyConfig(json, fpr);
+    expect(out).not.toContain('abcdef0123456789');
+    const doc = JSON.parse(out) as { gateway: { auth: { token: string } }; token: string };
+    expect(doc.gateway.auth.token).toMatch(/^clawtrail-fp:hmac:[0-9a-f]{24}:hex48$/);
+    expect(doc.token).toMatch(/^clawtrail-fp:hmac:/);
   });
 });
 

@@ -2,9 +2,10 @@
 // attributes): `git rev-list` for the commits, each commit parsed from its raw object (so no subject can forge a field),
 // `git diff-tree -z` for the files each changed, and one `git cat-file --batch-command` for the content of every
 // revision of a recognised config file. Objects over the size cap are noted, never read.
+import { createHash } from 'node:crypto';
 import { MAX_CONFIG_BLOB, GitRepo, nulRecords, type ObjectReader } from '../../lib/git.js';
 import { lit } from '../../lib/sql.js';
-import type { Fingerprinter } from '../../case/secrets.js';
+import { FingerprintKeyRefused, type Fingerprinter } from '../../case/secrets.js';
 import { redactText } from '../../case/secret-rules.js';
 import type { Store } from '../../case/store.js';
 import { configDocumentValues } from '../structured.js';
@@ -125,9 +126,11 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
   }
   const reader = repo.objects();
   try {
-    const head = repo.head ?? 'empty';
-    const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND path = ${lit(repoPath)} AND sha256 = ${lit(head)}`);
-    if (prior) return undefined; // same repository at the same HEAD: already ingested
+    // the history's identity: its HEAD, else its tips (a bundle without HEAD); commit ids are content hashes, so the
+    // same identity is the same history wherever the copy lies (a clone, a bundle, a moved folder): ingested once
+    const head = repo.head ?? (repo.tips.length ? createHash('sha256').update([...repo.tips].sort().join('\n')).digest('hex') : 'empty');
+    const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND sha256 = ${lit(head)} AND status <> 'error'`);
+    if (prior) return undefined; // the same history is already in the case
     const notes = [...repo.notes];
     const commits = repo.tips.length ? await readCommits(repo, reader, notes) : [];
     await readFiles(repo, commits);
@@ -181,6 +184,7 @@ async function ingestConfigRevisions(store: Store, sourceId: number, commits: Co
         const { values } = configDocumentValues(format, blob.body.toString('utf8'), fpr);
         await insertConfigValues(store, ctx, values);
       } catch (err) {
+        if (err instanceof FingerprintKeyRefused) throw err;
         await store.run(`INSERT INTO rejects VALUES (${sourceId}, 0, ${lit(redactText(`${c.sha.slice(0, 12)}:${f.path}: ${(err as Error).message.split('\n')[0]}`))}, NULL)`);
       }
     }
