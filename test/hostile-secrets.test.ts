@@ -109,7 +109,9 @@ describe('no planted secret survives', () => {
 });
 
 describe('the fingerprint key is never stored', () => {
-  const config = () => writeTree({ '.env': 'OPENCLAW_GATEWAY_TOKEN=' + 'ab'.repeat(24) + '\n' });
+  const config = (token = 'ab'.repeat(24)) => writeTree({ '.env': 'OPENCLAW_GATEWAY_TOKEN=' + token + '\n' });
+  // new evidence with a secret of its own: the case's key must fingerprint it (added on purpose with --append)
+  const more = () => config('cd'.repeat(24));
   it('only its own fingerprint is kept; another key is refused while the case holds fingerprints', () => {
     const db = join(tempDir(), 'case.duckdb');
     const key = 'my-distinctive-fingerprint-key-9f8e';
@@ -120,7 +122,7 @@ describe('the fingerprint key is never stored', () => {
     expect(meta.map((m: { key: string }) => m.key)).not.toContain('fingerprint_key');
     expect(meta.find((m: { key: string }) => m.key === 'fingerprint_key_id').value).toMatch(/^scrypt:[0-9a-f]{24}$/);
     expect(runCli(['ingest', config(), '--db', db, '--fingerprint-key', key]).code).toBe(0);
-    const other = runCli(['ingest', config(), '--db', db, '--fingerprint-key', 'another-key']);
+    const other = runCli(['ingest', more(), '--db', db, '--append', '--fingerprint-key', 'another-key']);
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/this case's fingerprints were made with another key \(key id scrypt:[0-9a-f]{24}, this one is scrypt:[0-9a-f]{24}\): give the same --fingerprint-key/);
     expect(other.stderr.includes(key)).toBe(false);
@@ -132,7 +134,9 @@ describe('the fingerprint key is never stored', () => {
     const meta = JSON.parse(runCli(['sql', '--db', db, '--json', 'SELECT key FROM case_meta ORDER BY key']).stdout).map((m: { key: string }) => m.key);
     expect(meta).toEqual(expect.arrayContaining(['fingerprint_key_id', 'fingerprint_key_random']));
     expect(meta).not.toContain('fingerprint_key');
-    const again = runCli(['ingest', config(), '--db', db], { env: { CLAWTRAIL_FINGERPRINT_KEY: '' } });
+    // the same evidence again takes no new fingerprint: accepted; new fingerprinted evidence is refused
+    expect(runCli(['ingest', config(), '--db', db], { env: { CLAWTRAIL_FINGERPRINT_KEY: '' } }).code).toBe(0);
+    const again = runCli(['ingest', more(), '--db', db, '--append'], { env: { CLAWTRAIL_FINGERPRINT_KEY: '' } });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/made with a random key that was not kept: .*ingest everything again into a new case with a key of your own/);
   });
