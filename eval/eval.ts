@@ -1,16 +1,18 @@
 // `npm run eval`: the accuracy benchmark. Analyzes every lab recording (lab/recordings/<name>/bundle with its
 // computed truth.json) and every synthetic sample (samples/<bundle> with samples/truth/<bundle>.json) through the
 // clawtrail CLI, scores the findings against the truth (score.ts), prints a table and writes eval/results.json.
-//   npm run eval -- [--only NAME...] [--jobs N] [--out FILE] [--quiet]
+//   npm run eval -- [--only NAME...] [--jobs N] [--out FILE] [--quiet] [--write-baseline]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scoreBundle, totals, type BundleScore, type Finding, type Totals, type TruthLike } from './score.js';
 import { synthesizeTruth } from './synthetic-truth.js';
+import { repoRoot as findRoot } from '../lab/root.js';
+import { LAB_FINGERPRINT_KEY } from '../lab/driver.js';
+import { baselineOf, regressions, type Baseline } from './baseline.js';
 
-export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-export const LAB_FINGERPRINT_KEY = 'clawtrail-lab-recordings'; // the key the lab collected with (lab/driver.ts)
+export const repoRoot = findRoot();
 
 export interface Target { name: string; kind: 'lab' | 'synthetic'; bundle: string; truth: string }
 
@@ -116,11 +118,13 @@ async function main(argv: string[]): Promise<number> {
   let jobs = 2;
   let out = path.join(repoRoot, 'eval', 'results.json');
   let quiet = false;
+  let writeBaseline = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--only') { while (argv[i + 1] && !argv[i + 1].startsWith('--')) only.push(argv[++i]); }
     else if (argv[i] === '--jobs') jobs = Number(argv[++i]);
     else if (argv[i] === '--out') out = path.resolve(argv[++i]);
     else if (argv[i] === '--quiet') quiet = true;
+    else if (argv[i] === '--write-baseline') writeBaseline = true;
     else { console.error(`eval: unknown option ${argv[i]}`); return 1; }
   }
   let targets = findTargets();
@@ -132,6 +136,15 @@ async function main(argv: string[]): Promise<number> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ schema: 'clawtrail.eval/1', generated_at: new Date().toISOString(), totals: r.totals, bundles: r.scores }, null, 2) + '\n');
   if (!quiet) console.log(`\neval: ${Math.round((Date.now() - t0) / 1000)} s; wrote ${path.relative(process.cwd(), out)}`);
+  const baselineFile = path.join(repoRoot, 'eval', 'baseline.json');
+  if (writeBaseline) {
+    if (only.length) { console.error('eval: --write-baseline needs the whole set (no --only)'); return 1; }
+    fs.writeFileSync(baselineFile, JSON.stringify(baselineOf(r.scores, r.totals), null, 2) + '\n');
+    console.log(`eval: wrote ${path.relative(process.cwd(), baselineFile)}`);
+  } else if (!only.length && fs.existsSync(baselineFile)) {
+    const fell = regressions(JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as Baseline, r.scores, r.totals);
+    console.log(fell.length ? `eval: below the baseline:\n  ${fell.join('\n  ')}` : 'eval: not below the baseline (eval/baseline.json)');
+  }
   return 0;
 }
 

@@ -6,20 +6,22 @@ import path from 'node:path';
 import { Driver, type LabEnv } from './driver.js';
 import { checkScenario, listScenarios, loadScenario } from './scenario.js';
 import { computeTruth } from './truth.js';
+import { repoRoot } from './root.js';
 
-const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const recordingsDir = path.join(repoRoot, 'lab', 'recordings');
+const root = repoRoot();
+// CLAWTRAIL_LAB_RECORDINGS: record into another checkout (a long batch can run from a snapshot of the tree).
+const recordingsDir = process.env.CLAWTRAIL_LAB_RECORDINGS ?? path.join(root, 'lab', 'recordings');
 
 function setup(): LabEnv {
   const cache = process.env.CLAWTRAIL_LAB_CACHE ?? '/var/cache/clawtrail-lab';
-  const r = spawnSync('bash', [path.join(repoRoot, 'lab', 'setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLAWTRAIL_LAB_CACHE: cache } });
+  const r = spawnSync('bash', [path.join(root, 'lab', 'setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CLAWTRAIL_LAB_CACHE: cache } });
   const vars: Record<string, string> = {};
   for (const line of (r.stdout ?? '').split('\n')) {
     const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
     if (m) vars[m[1]] = m[2]; else if (line) console.log(line);
   }
   if (r.status !== 0 || !vars.NODE24 || !vars.OPENCLAW_DIR) throw new Error(`lab/setup.sh failed (exit ${r.status})`);
-  return { repoRoot, cache, node24: vars.NODE24, openclawDir: vars.OPENCLAW_DIR };
+  return { repoRoot: root, cache, node24: vars.NODE24, openclawDir: vars.OPENCLAW_DIR };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { repoRoot } from './root.js';
 
 /** The fixed vocabulary of mechanism classes (lab/README.md says what each means). */
 export const MECHANISMS = [
@@ -38,6 +39,7 @@ export interface ProbeSpec {
   healthEverySec?: number;
   deviceTokenFallback?: boolean;
   startInPhase?: string;         // join later (a new device's first pairing)
+  count?: number;                // this many alike: name-1…name-N, the last octet of xff counting up
 }
 
 export interface Action {
@@ -88,14 +90,28 @@ export interface Scenario {
   expect: { incidents: IncidentExpect[]; benign?: string[] };
 }
 
-export const SCENARIO_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'lab', 'scenarios');
+export const SCENARIO_DIR = path.join(repoRoot(), 'lab', 'scenarios');
 
 export function loadScenario(nameOrFile: string): Scenario {
   const file = nameOrFile.endsWith('.yaml') ? nameOrFile : path.join(SCENARIO_DIR, `${nameOrFile}.yaml`);
   const s = YAML.parse(fs.readFileSync(file, 'utf8')) as Scenario;
+  if (s?.topology?.probes) s.topology.probes = expandProbes(s.topology.probes);
   const problems = checkScenario(s);
   if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
   return s;
+}
+
+/** `count: N` stands for N alike clients (a team's dashboards): name-1…name-N, each with its own forwarded address. */
+export function expandProbes(probes: ProbeSpec[]): ProbeSpec[] {
+  return probes.flatMap((p) => {
+    if (!p.count || p.count <= 1) return [p];
+    const { count, ...one } = p;
+    return Array.from({ length: count }, (_, i) => ({
+      ...one,
+      name: `${p.name}-${i + 1}`,
+      xff: p.xff?.replace(/\.(\d+)$/, (_m, last: string) => `.${Number(last) + i}`),
+    }));
+  });
 }
 
 export function listScenarios(): string[] {

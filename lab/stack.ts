@@ -200,9 +200,6 @@ export function renderCaddyfile(s: Settings, where: 'host' | 'container', work: 
     '{',
     '  admin localhost:2019',
     '  auto_https off',
-    '  servers {',
-    '    trusted_proxies static 127.0.0.1/32',
-    '  }',
     '}',
     '',
     `:${PROXY_PORT.caddy} {`,
@@ -211,6 +208,7 @@ export function renderCaddyfile(s: Settings, where: 'host' | 'container', work: 
     '    format json',
     '  }',
     `  reverse_proxy 127.0.0.1:${GATEWAY_PORT} {`,
+    '    trusted_proxies 127.0.0.1/32', // keep the client's X-Forwarded-For (Caddy 2.6: a reverse_proxy option)
     `    header_up X-Lab-Release ${s['caddy.release']}`,
     '  }',
     '}',
