@@ -5,8 +5,9 @@
 // coverage) and what to do about them (remediation; a row's own remediation column wins) — so a new query is one file.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
+import { splitSqlHeader } from './header.js';
+import { attribute } from './attribution.js';
 import { lit as sqlLit } from '../lib/sql.js';
 import type { Store } from '../case/store.js';
 import { findingId, GROUPS, SEVERITIES, severityRank, type Citation, type Group } from '../case/finding.js';
@@ -31,12 +32,7 @@ export { SEVERITIES, severityRank };
 const QUERY_DIR = fromRoot('queries');
 
 export function parseQueryFile(file: string, text: string): QuerySpec {
-  const lines = text.split('\n');
-  const header: string[] = [];
-  let i = 0;
-  if (lines[0]?.trim() !== '-- ---') throw new Error(`${file}: a query starts with a '-- ---' YAML header`);
-  for (i = 1; i < lines.length && lines[i].trim() !== '-- ---'; i++) header.push(lines[i].replace(/^-- ?/, ''));
-  const meta = parseYaml(header.join('\n')) as Record<string, unknown>;
+  const { meta, sql } = splitSqlHeader(file, text, 'query');
   for (const k of ['id', 'title', 'severity', 'group', 'answers']) if (!meta[k]) throw new Error(`${file}: header has no ${k}`);
   if (severityRank(String(meta.severity)) < 0) throw new Error(`${file}: unknown severity ${String(meta.severity)}`);
   if (!(GROUPS as readonly string[]).includes(String(meta.group))) throw new Error(`${file}: unknown group ${String(meta.group)} (one of ${GROUPS.join(', ')})`);
@@ -44,7 +40,7 @@ export function parseQueryFile(file: string, text: string): QuerySpec {
     id: String(meta.id), title: String(meta.title), severity: String(meta.severity), group: meta.group as Group,
     remediation: meta.remediation ? String(meta.remediation).trim() : null, sarif: meta.sarif === true, answers: String(meta.answers).trim(),
     params: (meta.params ?? {}) as Record<string, ParamSpec>, needs: (meta.needs ?? []) as string[], file,
-    sql: lines.slice(i + 1).join('\n').trim().replace(/;\s*$/, ''),
+    sql,
   };
 }
 
@@ -85,6 +81,7 @@ export async function missingEvidence(store: Store, q: QuerySpec): Promise<strin
 
 export async function runQuery(store: Store, q: QuerySpec, given: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
   await store.refreshDerived();
+  await attribute(store);
   return store.all(bind(q.sql, resolveParams(q, given)));
 }
 
@@ -92,6 +89,7 @@ export async function runQuery(store: Store, q: QuerySpec, given: Record<string,
 export async function runAll(store: Store, params: Record<string, Record<string, string>> = {}): Promise<{ id: string; rows: number; ms: number; error?: string }[]> {
   const queries = loadQueries();
   await store.refreshDerived();
+  await attribute(store);
   await store.run('DELETE FROM findings');
   await store.run('DELETE FROM query_catalog');
   for (const q of queries) {

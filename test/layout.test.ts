@@ -22,6 +22,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   scripts: ['case', 'lib'],
   samples: ['case', 'lib'],
   lab: ['lib'],
+  eval: ['lab', 'lib'],
   'vitest.config.ts': [],
 };
 

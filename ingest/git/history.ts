@@ -3,6 +3,7 @@
 // hook, filter or textconv: bundles are cloned bare (without templates) into a temporary folder, and every git
 // process runs with hooks and fsmonitor disabled and system/global config ignored.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -140,18 +141,26 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
       VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', 'error', ${lit(`cannot read git repository: ${(err as Error).message.split('\n')[0]}`)}, 0, 0, 0, now())`);
     return summaryOf(store, sourceId);
   }
-  const head = await runToString(gitDir, ['rev-parse', '--verify', '-q', 'HEAD']).catch(() => '');
   const shallow = existsSync(join(gitDir, 'shallow'));
-  const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND path = ${lit(repoPath)} AND sha256 = ${lit(head.trim() || 'empty')}`);
-  if (prior) return undefined; // same repository at the same HEAD: already ingested
-  const log = head.trim()
+  // One history is ingested once however many copies the evidence holds (a bundle and its clone, the same repository
+  // under two paths): its identity is its root commits and the commits its refs point at, not its path.
+  const identity = await historyIdentity(gitDir);
+  const prior = await store.one<{ path: string }>(`SELECT path FROM sources WHERE kind = 'git' AND sha256 = ${lit(identity)} AND status <> 'duplicate'`);
+  if (prior) {
+    if (prior.path === repoPath) return undefined; // the same repository again: already ingested
+    await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, ingested_at)
+      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(identity)}, 0, 0, 0, 0, 'duplicate', ${lit(`the same git history as ${prior.path} (same root and tip commits): not read twice`)}, now())`);
+    return summaryOf(store, sourceId);
+  }
+  // every ref counts, not HEAD alone: a bundle written from refs without HEAD has a HEAD that resolves to nothing
+  const log = identity !== 'empty'
     ? await runToString(gitDir, ['log', '--all', '--no-renames', '--no-textconv', '--no-ext-diff', '--raw', '--numstat', '--no-abbrev', '-m', '--first-parent',
         '--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%s'])
     : '';
   const commits = parseLog(log);
   try {
     await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, ingested_at)
-      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head.trim() || 'empty')}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ingesting',
+      VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(identity)}, NULL, ${commits.length}, ${commits.length}, 0, 0, 'ingesting',
       ${lit([commits.length === 0 ? 'empty repository (no commits)' : '', shallow ? 'shallow clone: history before the graft is missing' : ''].filter(Boolean).join('; ') || '')}, now())`);
     for (let i = 0; i < commits.length; i += 500) {
       const batch = commits.slice(i, i + 500);
@@ -191,6 +200,15 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
     throw err;
   }
   return summaryOf(store, sourceId);
+}
+
+/** A history's identity: its root commits and the commits its refs point at (sorted), hashed; 'empty' without commits. */
+async function historyIdentity(gitDir: string): Promise<string> {
+  const tips = await runToString(gitDir, ['log', '--all', '--no-walk', '--format=%H']).catch(() => '');
+  if (!tips.trim()) return 'empty';
+  const roots = await runToString(gitDir, ['rev-list', '--all', '--max-parents=0']).catch(() => '');
+  const ids = (t: string) => [...new Set(t.split('\n').map((l) => l.trim()).filter(Boolean))].sort().join(',');
+  return 'history:' + createHash('sha256').update(`roots ${ids(roots)}\ntips ${ids(tips)}`).digest('hex');
 }
 
 function surfaceOf(format: string): string {
