@@ -75,7 +75,7 @@ export class Driver {
       this.prepareEngine();
       this.mark('start', { scenario: this.s.name, openclaw: GATEWAY_IMAGE, engine: this.docker(['version', '--format', '{{.Server.Version}}']).stdout.trim() });
       this.deployInitial();
-      await this.waitGatewayReady(90);
+      if (!(await this.waitGatewayReady(90))) throw new Error('the gateway did not become ready within 90 s (see its docker logs)');
       if (this.s.topology.watch) this.startWatch();
       for (const p of this.s.topology.probes) if (!p.startInPhase) this.startProbe(p);
       for (const ph of this.s.phases) await this.runPhase(ph);
@@ -110,11 +110,13 @@ export class Driver {
     if (vols) this.docker(['volume', 'rm', '-f', ...vols.split('\n')], true);
     const need = (img: string) => this.docker(['image', 'inspect', img], true).status !== 0;
     const version = GATEWAY_IMAGE.split(':')[1];
-    if (need(GATEWAY_IMAGE)) {
+    const rootfs = `gateway-rootfs-${version}-v3.tar`;
+    const built = this.docker(['image', 'inspect', '-f', '{{ index .Config.Labels "lab.rootfs" }}', GATEWAY_IMAGE], true).stdout.trim();
+    if (built !== rootfs) {
       this.say(`importing the gateway image ${GATEWAY_IMAGE} (docker import + build, no registry)`);
-      this.docker(['import', path.join(this.env.cache, `gateway-rootfs-${version}-v2.tar`), `openclaw-rootfs:${version}`]);
+      this.docker(['import', path.join(this.env.cache, rootfs), `openclaw-rootfs:${version}`]);
       const ctx = fs.mkdtempSync(path.join(this.env.cache, 'build-'));
-      fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM openclaw-rootfs:${version}\nENV PATH=/usr/local/bin:/bin HOME=/home/node\nUSER node\nWORKDIR /home/node\nCMD ["openclaw", "gateway", "run"]\n`);
+      fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM openclaw-rootfs:${version}\nLABEL lab.rootfs=${rootfs}\nENV PATH=/usr/local/bin:/bin HOME=/home/node\nUSER node\nWORKDIR /home/node\nCMD ["openclaw", "gateway", "run"]\n`);
       run('docker', ['build', '-q', '-t', GATEWAY_IMAGE, ctx], { env: this.sb.env({ DOCKER_BUILDKIT: '0' }) });
       fs.rmSync(ctx, { recursive: true, force: true });
     }

@@ -63,7 +63,7 @@ copy_with_libs() {
 }
 base_rootfs() {
   local root=$1
-  mkdir -p "$root"/{bin,etc,tmp,home/node/.openclaw,usr/local/bin,var/log,run}
+  mkdir -p "$root"/{bin,etc,tmp,home/node/.openclaw/state,usr/local/bin,var/log,run}   # state/: a volume mounted there starts owned by node
   chmod 1777 "$root/tmp"
   cp /bin/busybox "$root/bin/busybox"
   chroot "$root" /bin/busybox --install -s /bin
@@ -76,7 +76,7 @@ base_rootfs() {
 }
 
 # 4. the gateway image's root file system
-GW_TAR="$CACHE/gateway-rootfs-$OPENCLAW_VERSION-v2.tar"
+GW_TAR="$CACHE/gateway-rootfs-$OPENCLAW_VERSION-v3.tar"
 if [ ! -f "$GW_TAR" ]; then
   say "building the gateway root file system (node 24, its libraries and the openclaw addons' libraries, busybox, openclaw) into $GW_TAR"
   R=$(mktemp -d "$CACHE/rootfs.XXXXXX")
