@@ -18,7 +18,10 @@ FROM c, timeouts t;
 DELETE FROM symptoms;
 INSERT INTO symptoms
 WITH kinds AS (
+  -- the proxies of the case: those whose logs were read, whose containers ran, whose config is in the evidence
   SELECT DISTINCT proxy FROM proxy_requests UNION SELECT DISTINCT proxy FROM proxy_errors
+  UNION SELECT DISTINCT proxy_of(image, service) FROM containers WHERE proxy_of(image, service) IS NOT NULL
+  UNION SELECT DISTINCT component_of(surface, NULL) FROM config_values WHERE surface IN ('nginx.conf', 'caddyfile', 'haproxy.cfg')
 ), proxied AS (
   -- the path of a forwarded connection the gateway saw: the one proxy of the case, else "proxy"
   SELECT CASE WHEN count(*) = 1 THEN any_value(proxy) ELSE 'proxy' END AS p FROM kinds
@@ -68,7 +71,7 @@ WITH kinds AS (
   FROM proxy_errors WHERE ts IS NOT NULL AND kind = 'connect-refused'
 ), gw AS (
   SELECT g.*, lower(coalesce(g.close_reason, '') || ' ' || coalesce(g.message, '')) AS said,
-         coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), g.remote) AS addr
+         coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), rtrim(g.remote, ':')) AS addr
   FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
     'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers')
   -- the same close in the console log and the file log is one close (same connection id)
@@ -85,7 +88,9 @@ WITH kinds AS (
               WHEN close_code = 1006 THEN 'transport' END AS family,
          CASE WHEN event = 'invalid-frame' OR nullif(fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
               ELSE 'direct' END AS path,
-         coalesce(device_id, addr || coalesce(' ' || user_agent, ''), conn_id, coalesce(service, container, 'client') || ' (client log)') AS client_key,
+         -- a session the proxy cut is known to the gateway only by its connection id
+         CASE WHEN event = 'invalid-frame' THEN coalesce(conn_id, source_id || ':' || line_no)
+              ELSE coalesce(device_id, addr || coalesce(' ' || user_agent, ''), conn_id, coalesce(service, container, 'client') || ' (client log)') END AS client_key,
          addr, CASE WHEN event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, close_code,
          left(message, 240), NULL::DOUBLE, source_id, line_no
   FROM gw
