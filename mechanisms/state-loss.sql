@@ -46,8 +46,12 @@ WITH rec AS (
         OR x.key IN ('OPENCLAW_CONFIG_DIR', 'OPENCLAW_STATE_DIR', 'OPENCLAW_HOME'))
   GROUP BY c.episode_id
 ), reapproved AS (
-  SELECT c.episode_id, count(*) AS n FROM cand c JOIN candidate_changes o ON o.kind = 'operator' AND o.ts > c.recreate_ts AND o.ts <= c.end_ts + INTERVAL 30 MINUTE
-  GROUP BY c.episode_id
+  -- re-approvals after the recreate: the gateway's own approval lines (devices), else the operator's approve commands
+  SELECT c.episode_id, greatest(
+           (SELECT count(DISTINCT g.device_id) FROM gateway_events g WHERE g.event IN ('pairing-approved', 'pairing-auto-approved')
+             AND g.ts > c.recreate_ts AND g.ts <= c.end_ts + INTERVAL 30 MINUTE),
+           (SELECT count(*) FROM candidate_changes o WHERE o.kind = 'operator' AND o.ts > c.recreate_ts AND o.ts <= c.end_ts + INTERVAL 30 MINUTE)) AS n
+  FROM cand c
 ), lost_logs AS (
   SELECT c.episode_id, NOT EXISTS (SELECT 1 FROM gateway_events g WHERE g.ts < c.recreate_ts AND g.ts > c.recreate_ts - INTERVAL 1 HOUR) AS lost
   FROM cand c

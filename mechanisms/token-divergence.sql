@@ -42,6 +42,12 @@ WITH tok AS (
   FROM cand c JOIN tok f ON f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE AND f.change_id <> c.change_id
    AND NOT (f.commit_sha IS NOT DISTINCT FROM c.commit_sha)
   GROUP BY c.episode_id
+), surfaces AS (
+  -- what every token surface held when the rejections began (shapes only: hex48, hex64, template, …)
+  SELECT episode_id, string_agg(token_surface || ' ' || coalesce(shape, '?'), ', ' ORDER BY token_surface) AS held
+  FROM (SELECT c.episode_id, v.token_surface, arg_max(v.secret_shape, v.valid_from) AS shape
+        FROM cand c JOIN token_surface_values v ON v.valid_from <= c.start_ts GROUP BY ALL)
+  GROUP BY episode_id
 ), clients AS (
   SELECT c.episode_id, count(DISTINCT s.client_key) AS n, count(*) FILTER (WHERE s.code = 4001) AS auth_changed
   FROM cand c JOIN symptoms s ON s.episode_id = c.episode_id GROUP BY c.episode_id
@@ -57,10 +63,11 @@ SELECT c.episode_id, c.change_id, a.trigger_id, x.fix_id, c.symptoms AS explaine
                         k.n, human_duration(epoch(c.end_ts) - epoch(c.change_ts)))
             ELSE format('{} client(s) were refused with a token mismatch for {} after {} changed {} in {} only: the gateway enforces a token its clients do not send',
                         k.n, human_duration(epoch(c.end_ts) - epoch(c.start_ts)), coalesce('commit ' || c.commit_sha[1:7], 'a change'), c.key,
-                        CASE c.component WHEN 'gateway' THEN 'openclaw.json' WHEN 'env' THEN '.env' ELSE c.component END) END AS headline,
+                        CASE c.component WHEN 'gateway' THEN 'openclaw.json' WHEN 'env' THEN '.env' ELSE c.component END)
+                 || coalesce(format(' (token surfaces then: {})', h.held), '') END AS headline,
        format('{} token rejection(s){} began {} s after the token change', c.symptoms, CASE WHEN k.auth_changed > 0 THEN format(' ({} × 4001 gateway auth changed)', k.auth_changed) ELSE '' END,
               round(epoch(c.start_ts) - epoch(c.change_ts))) AS why,
        NULL AS missing,
-       to_json({'key': c.key, 'surface': c.component, 'old_shape': regexp_extract(coalesce(c.old_value, ''), ':(\w+)$', 1), 'surfaces_changed': sc.surfaces_changed,
+       to_json({'key': c.key, 'surface': c.component, 'surfaces_then': h.held, 'surfaces_changed': sc.surfaces_changed,
                 'surfaces_known': sc.surfaces_known})::VARCHAR AS facts
-FROM cand c JOIN same_commit sc USING (episode_id) JOIN clients k USING (episode_id) LEFT JOIN applied a USING (episode_id) LEFT JOIN fix x USING (episode_id)
+FROM cand c JOIN same_commit sc USING (episode_id) JOIN clients k USING (episode_id) LEFT JOIN surfaces h USING (episode_id) LEFT JOIN applied a USING (episode_id) LEFT JOIN fix x USING (episode_id)
