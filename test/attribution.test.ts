@@ -54,7 +54,8 @@ describe('the gateway grammar attribution needs', () => {
       '2026-05-01T10:00:01.000000000Z 2026-05-01T10:00:01.000+00:00 Gateway failed to start: Invalid config at /home/node/.openclaw/openclaw.json:',
       '2026-05-01T10:00:01.000000100Z openclaw.json:9 — gateway.trustedProxies: Invalid input: expected array, received string',
       '2026-05-01T10:00:01.000000200Z Run "openclaw doctor --fix" to repair, then try again.',
-      '2026-05-01T10:00:02.000000000Z an unstamped line after a stamped one that opens nothing',
+      '2026-05-01T10:00:02.000000000Z 2026-05-01T10:00:02.000+00:00 [gateway] loading configuration…',
+      '2026-05-01T10:00:02.000000100Z an unstamped line after a stamped one that opens nothing',
     ].join('\n') + '\n' });
     const { store } = await ingestCase([dir]);
     const rows = await store.all<{ event: string; line_no: string; line_count: number; message: string }>(
@@ -62,7 +63,7 @@ describe('the gateway grammar attribution needs', () => {
     await store.refreshDerived();
     const named = await store.all<{ key: string }>(`SELECT key FROM candidate_changes WHERE kind = 'gateway' AND action = 'fatal-start'`);
     store.close();
-    expect(rows.map((r) => [r.event, r.line_no, r.line_count])).toEqual([['starting', 1, 1], ['fatal-start', 2, 3], ['other', 5, 1]]);
+    expect(rows.map((r) => [r.event, r.line_no, r.line_count])).toEqual([['starting', 1, 1], ['fatal-start', 2, 3], ['starting', 5, 1], ['other', 6, 1]]);
     expect(rows[1].message).toContain('gateway.trustedProxies: Invalid input');
     expect(named).toEqual([{ key: 'gateway.trustedProxies' }]);
   });
