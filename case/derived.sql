@@ -30,9 +30,10 @@ WITH kinds AS (
   SELECT component_of(surface, path) AS proxy, list(DISTINCT duration_seconds(value)) AS secs
   FROM config_values WHERE is_idle_timeout_key(key) AND duration_seconds(value) < 600 GROUP BY 1
 ), ws AS (
-  SELECT p.*, coalesce(nullif(trim(split_part(p.xff, ',', 1)), ''), p.remote_addr) AS addr
-  FROM proxy_requests p
-  WHERE p.ts IS NOT NULL AND (p.is_websocket OR lower(coalesce(p.upgrade, '')) = 'websocket')
+  SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade,
+         coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
+  FROM proxy_requests
+  WHERE ts IS NOT NULL AND (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
 ), ended AS (
   -- upgraded sessions that ended (nginx/HAProxy 101, Caddy status 0), with how many ended in the same second
   SELECT *, count(*) OVER (PARTITION BY proxy, epoch(ts)::BIGINT) AS same_second
@@ -86,7 +87,7 @@ WITH kinds AS (
               WHEN auth_reason = 'token_mismatch' OR close_code = 4001 OR event = 'client-auth-failed' OR contains(said, 'token mismatch') THEN 'token'
               WHEN close_code IN (1012, 1013) THEN 'restart-notice'
               WHEN close_code = 1006 THEN 'transport' END AS family,
-         CASE WHEN event = 'invalid-frame' OR nullif(fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
+         CASE WHEN event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
               ELSE 'direct' END AS path,
          -- a session the proxy cut is known to the gateway only by its connection id
          CASE WHEN event = 'invalid-frame' THEN coalesce(conn_id, source_id || ':' || line_no)
@@ -139,10 +140,14 @@ WITH e AS (
          list(DISTINCT family ORDER BY family) AS families, list(DISTINCT observer ORDER BY observer) AS observers,
          arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
   FROM symptoms WHERE episode_id IS NOT NULL GROUP BY episode_id
+), seen AS (
+  -- when each proxy first and last served each client (one pass, instead of per episode over the raw lines)
+  SELECT proxy, coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr, min(ts) AS first_ts, max(ts) AS last_ts
+  FROM proxy_requests WHERE ts IS NOT NULL AND proxy IN (SELECT path FROM e) GROUP BY ALL
 ), before AS (
   -- the clients a proxy served in the hour before the episode (a direct path's clients are not logged by the gateway)
-  SELECT e.episode_id, count(DISTINCT coalesce(nullif(trim(split_part(p.xff, ',', 1)), ''), p.remote_addr))::INTEGER AS n
-  FROM e JOIN proxy_requests p ON p.proxy = e.path AND p.ts >= e.start_ts - INTERVAL 1 HOUR AND p.ts < e.start_ts
+  SELECT e.episode_id, count(*)::INTEGER AS n
+  FROM e JOIN seen p ON p.proxy = e.path AND p.first_ts < e.start_ts AND p.last_ts >= e.start_ts - INTERVAL 1 HOUR
   GROUP BY e.episode_id
 )
 SELECT e.episode_id, e.family, e.path, e.start_ts, e.end_ts, e.symptoms, e.clients, b.n, e.families, e.observers, e.source_id, e.line_no
@@ -194,6 +199,13 @@ SELECT 'release:' || component || '@' || strftime(ts, '%Y%m%dT%H%M%S'), ts, 'rel
 FROM (
   SELECT proxy AS component, ts, source_id, line_no, message AS what FROM proxy_errors
   WHERE kind = 'reload' AND ts IS NOT NULL AND NOT contains(coalesce(message, ''), 'config is unchanged')
+  UNION ALL
+  -- a new nginx worker pid in the access log (when the error log says nothing), after the first minute of the log
+  SELECT w.proxy, w.first_ts, w.source_id, w.line_no, 'new worker pid ' || w.worker_pid || ' in the access log'
+  FROM (SELECT proxy, worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
+        FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY proxy, worker_pid) w
+  WHERE w.first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM proxy_errors x WHERE x.proxy = w.proxy AND x.kind = 'reload' AND x.ts BETWEEN w.first_ts - INTERVAL 10 MINUTE AND w.first_ts)
   UNION ALL
   SELECT proxy_of(image, coalesce(service, name)), ts, source_id, line_no,
          action || coalesce(': ' || action_detail, '') || coalesce(' signal=' || signal, '') FROM docker_events

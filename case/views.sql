@@ -143,31 +143,6 @@ SELECT ts, seen_by, how, source_id, line_no, detail, lifetime_s,
             WHEN seen_by = 'proxy' AND same_second >= mass_close_min THEN 'closed with ' || same_second || ' others in one second' END AS inferred_by
 FROM ws_close_base;
 
--- Per-minute closes by class against a rolling baseline; consecutive burst minutes (gaps ≤ 5 min) form one burst.
-CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_min) AS TABLE
-WITH m AS (
-  SELECT close_class(code) AS class, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*) AS n,
-         list(DISTINCT seen_by) AS seen_by,
-         list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts, source_id, line_no) AS ev
-  FROM ws_close_classified(mass_close_min)
-  WHERE code IS NOT NULL AND close_class(code) <> 'normal'
-  GROUP BY ALL
-), b AS (
-  SELECT *, coalesce(sum(n) OVER (PARTITION BY class ORDER BY minute
-                       RANGE BETWEEN to_minutes(CAST(window_minutes AS BIGINT)) PRECEDING AND INTERVAL 1 MINUTE PRECEDING), 0) / window_minutes AS baseline
-  FROM m
-), hot AS (
-  SELECT *, CASE WHEN minute - lag(minute) OVER (PARTITION BY class ORDER BY minute) <= INTERVAL 5 MINUTE THEN 0 ELSE 1 END AS new_burst
-  FROM b WHERE n >= min_count AND n >= ratio * baseline
-), g AS (
-  SELECT *, sum(new_burst) OVER (PARTITION BY class ORDER BY minute) AS burst_no FROM hot
-)
-SELECT class, burst_no, min(minute) AS start_minute, max(minute) + INTERVAL 1 MINUTE AS end_minute, sum(n)::INTEGER AS closes,
-       max(n)::INTEGER AS peak_per_minute, round(arg_min(baseline, minute), 2) AS baseline_per_minute,
-       list_distinct(flatten(list(seen_by))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
-       count(*)::INTEGER AS burst_minutes
-FROM g GROUP BY class, burst_no;
-
 -- Value transitions of every config key over time (per file path): the old and the new value, and where from.
 CREATE OR REPLACE VIEW config_changes AS
 WITH dated AS (
@@ -184,27 +159,6 @@ WITH dated AS (
 SELECT surface, key, prev AS old_value, coalesce(fp, value) AS new_value, prev_shape AS old_shape, secret_shape AS new_shape,
        valid_from, commit_sha, path, source_id, line_no, nth = 1 AS first_seen
 FROM seq WHERE nth = 1 OR prev IS DISTINCT FROM coalesce(fp, value);
-
--- Proxy releases: reload notices in the error log, a new worker pid in the access log, a reload run in the proxy
--- container, and (re)starts of a proxy container.
-CREATE OR REPLACE VIEW proxy_releases AS
-SELECT ts, 'reload notice: ' || message AS what, source_id, line_no, NULL AS commit_sha FROM proxy_errors WHERE kind = 'reload'
-UNION ALL
-SELECT first_ts, 'new worker pid ' || worker_pid || ' in the access log', source_id, line_no, NULL
-FROM (SELECT worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
-      FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY worker_pid)
-WHERE first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
-UNION ALL
-SELECT ts, 'proxy container ' || action || coalesce(': ' || action_detail, '') || ' (' || coalesce(name, actor_id[1:12]) || ')', source_id, line_no, NULL
-FROM docker_events
-WHERE type = 'container' AND regexp_matches(coalesce(image, '') || ' ' || coalesce(service, ''), '(?i)nginx|caddy|traefik|haproxy|envoy')
-  AND (action IN ('start', 'restart') OR (action = 'exec_start' AND regexp_matches(coalesce(action_detail, ''), '(?i)reload|-s |SIGHUP|kill -HUP')));
-
--- Commits that touched a reverse-proxy config file.
-CREATE OR REPLACE VIEW proxy_config_commits AS
-SELECT c.sha, c.author, c.committer_time, c.subject, f.path, c.source_id
-FROM commits c JOIN commit_files f ON f.sha = c.sha AND f.source_id = c.source_id
-WHERE regexp_matches(f.path, '(?i)nginx|caddy|traefik|haproxy|envoy');
 
 -- ---- Building blocks of attribution (symptoms, episodes, candidate changes: case/derived.sql) -------------------
 

@@ -38,9 +38,11 @@ WITH tok AS (
         OR (a.kind = 'container' AND a.action IN ('recreate', 'create', 'start')))
   GROUP BY c.episode_id
 ), fix AS (
+  -- what ended it: a later token change, or the recreate of the containers still holding the old token
   SELECT c.episode_id, arg_min(f.change_id, f.ts) AS fix_id
-  FROM cand c JOIN tok f ON f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE AND f.change_id <> c.change_id
-   AND NOT (f.commit_sha IS NOT DISTINCT FROM c.commit_sha)
+  FROM cand c JOIN candidate_changes f ON f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE AND f.change_id <> c.change_id
+   AND ((f.change_id IN (SELECT change_id FROM tok) AND NOT (f.commit_sha IS NOT DISTINCT FROM c.commit_sha))
+        OR (f.kind = 'container' AND f.action IN ('recreate', 'create') AND f.ts > c.start_ts AND f.ts <= c.end_ts + INTERVAL 1 MINUTE))
   GROUP BY c.episode_id
 ), surfaces AS (
   -- what every token surface held when the rejections began (shapes only: hex48, hex64, template, …)
