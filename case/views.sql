@@ -230,7 +230,8 @@ FROM episodes e
 LEFT JOIN ranked b ON b.episode_id = e.episode_id AND b.place = 1
 LEFT JOIN ranked r ON r.episode_id = e.episode_id AND r.place = 2;
 
--- The findings of attribution, one per cause: episodes with the same mechanism and cause that follow each other
+-- The findings of attribution, one per cause (the attribution engine keeps them in the table attributed_causes, which
+-- the cause queries read): episodes with the same mechanism and cause that follow each other
 -- (within a minute) are one finding. Severity comes from the impact (clients hit, against the clients the path
 -- served before; duration; paths) and whether the cause was planned work — not from which query reports it.
 -- Episodes no mechanism explains are reported as such (with what evidence would settle them), except first pairings
@@ -265,7 +266,7 @@ WITH v AS (
   -- distinct clients over the finding's episodes
   SELECT f.mechanism, f.cause_key, f.island, count(DISTINCT s.client_key)::INTEGER AS clients,
          list({'source_id': s.source_id, 'line': s.line_no, 'note': s.family || ': ' || left(s.detail, 100)} ORDER BY s.ts)[1:8] AS ev
-  FROM f JOIN symptoms s ON list_contains(f.episodes, s.episode_id) GROUP BY ALL
+  FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f JOIN symptoms s ON s.episode_id = f.episode_id GROUP BY ALL
 ), c AS (
   SELECT f.*, h.clients, h.ev, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
          (h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60)) AS big

@@ -19,8 +19,9 @@ SELECT CASE WHEN v.mechanism IS NULL AND v.family IN ('transport', 'upstream-dow
               strftime(v.start_ts, '%Y-%m-%d %H:%M:%S'), strftime(v.end_ts, '%H:%M:%S'), human_duration(epoch(v.end_ts) - epoch(v.start_ts)),
               array_to_string(v.observers, ', '), coalesce('; cause: ' || v.mechanism, '; no mechanism explains it')) AS statement,
        0.9 AS confidence,
-       to_json((SELECT list({'source_id': s.source_id, 'line': s.line_no, 'note': s.family || ': ' || left(s.detail, 100)} ORDER BY s.ts)[1:6]
-                FROM symptoms s WHERE s.episode_id = v.episode_id))::VARCHAR AS evidence,
+       to_json(ev.lines)::VARCHAR AS evidence,
        v.episode_id, v.family AS class, v.path, v.symptoms AS closes, v.clients, v.clients_before, v.families, v.mechanism AS explained_by
 FROM episode_verdicts v
+LEFT JOIN (SELECT episode_id, list({'source_id': source_id, 'line': line_no, 'note': family || ': ' || left(detail, 100)} ORDER BY ts)[1:6] AS lines
+           FROM symptoms GROUP BY episode_id) ev USING (episode_id)
 ORDER BY v.start_ts

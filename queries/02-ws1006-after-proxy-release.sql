@@ -13,4 +13,4 @@
 --   impact (clients hit, duration) and whether the change was planned.
 -- needs: [proxy_requests, gateway_events]
 -- ---
-SELECT * EXCLUDE (query_id) FROM attributed_findings WHERE query_id = 'ws1006-after-proxy-release' ORDER BY start_ts
+SELECT * EXCLUDE (query_id) FROM attributed_causes WHERE query_id = 'ws1006-after-proxy-release' ORDER BY start_ts

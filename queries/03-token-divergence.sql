@@ -14,4 +14,4 @@
 --   commit) or a divergence.
 -- needs: [config_values, gateway_events]
 -- ---
-SELECT * EXCLUDE (query_id) FROM attributed_findings WHERE query_id = 'token-divergence' ORDER BY start_ts
+SELECT * EXCLUDE (query_id) FROM attributed_causes WHERE query_id = 'token-divergence' ORDER BY start_ts

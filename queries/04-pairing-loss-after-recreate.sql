@@ -13,4 +13,4 @@
 --   lost, what the finding concluded from instead.
 -- needs: [docker_events, containers, gateway_events]
 -- ---
-SELECT * EXCLUDE (query_id) FROM attributed_findings WHERE query_id = 'pairing-loss-after-recreate' ORDER BY start_ts
+SELECT * EXCLUDE (query_id) FROM attributed_causes WHERE query_id = 'pairing-loss-after-recreate' ORDER BY start_ts

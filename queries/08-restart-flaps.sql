@@ -27,7 +27,7 @@ WITH flaps AS (
 )
 SELECT severity, start_ts, end_ts, statement, confidence, evidence, headline, impact, mechanism, "trigger", runner_up, fix, remediation,
        commit_sha, lag_s, facts, episodes, missing
-FROM attributed_findings WHERE query_id = 'restart-flaps'
+FROM attributed_causes WHERE query_id = 'restart-flaps'
 UNION ALL
 SELECT 'medium', day, day + INTERVAL 1 DAY, format('{} (re)started {} times on {}', who, restarts, strftime(day, '%Y-%m-%d')), 0.8, to_json(ev)::VARCHAR,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL

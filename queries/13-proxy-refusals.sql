@@ -10,4 +10,4 @@
 --   headers (mechanisms/upgrade-dropped.sql) — with the commit behind them and the fix.
 -- needs: [proxy_requests, gateway_events]
 -- ---
-SELECT * EXCLUDE (query_id) FROM attributed_findings WHERE query_id = 'proxy-refusals' ORDER BY start_ts
+SELECT * EXCLUDE (query_id) FROM attributed_causes WHERE query_id = 'proxy-refusals' ORDER BY start_ts

@@ -1,7 +1,7 @@
 // The attribution engine: every mechanism (mechanisms/*.sql, one file each) scores the episodes it can explain
 // against the candidate changes that could have caused them; the rows go to the `attributions` table, and the
 // views `episode_verdicts` / `attributed_findings` (case/views.sql) pick, per episode, the best cause and the
-// runner-up. A mechanism file is a YAML header (what triggers it, the symptoms it explains and those that contradict
+// runner-up; the findings are kept once in the table `attributed_causes` for the cause queries. A mechanism file is a YAML header (what triggers it, the symptoms it explains and those that contradict
 // it, its lag model, the paths it affects, which canned query reports it, what to do) over one SELECT that returns
 // one row per episode × candidate with the score parts. The heavy lifting is SQL; this file orchestrates.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -71,5 +71,7 @@ export async function attribute(store: Store, mechanisms = loadMechanisms()): Pr
       throw new Error(`mechanism ${m.id} (${m.file}): ${(err as Error).message.split('\n')[0]}`);
     }
   }
+  // the findings of attribution, computed once for the cause queries that read them
+  await store.run('CREATE OR REPLACE TABLE attributed_causes AS SELECT * FROM attributed_findings');
   await store.run(`INSERT OR REPLACE INTO case_meta VALUES ('attribution_state', ${lit(stamp)})`);
 }

@@ -108,7 +108,8 @@ export async function runAll(store: Store, params: Record<string, Record<string,
     }
     try {
       const rows = await store.all(bind(q.sql, resolveParams(q, params[q.id])));
-      for (const r of rows) await insertFinding(store, q, r, paths);
+      // one statement per 500 rows: a query may return hundreds of episodes
+      for (let i = 0; i < rows.length; i += 500) await store.run(`${INSERT_FINDINGS} ${rows.slice(i, i + 500).map((r) => findingValues(q, r, paths)).join(',\n')}`);
       report.push({ id: q.id, rows: rows.length, ms: Date.now() - t0 });
     } catch (err) {
       const error = (err as Error).message.split('\n')[0];
@@ -132,7 +133,14 @@ function parseEvidence(v: unknown): Citation[] {
 /** The query row's columns that are not the finding's own fields go to details. */
 const FINDING_COLUMNS = ['severity', 'statement', 'confidence', 'evidence', 'start_ts', 'end_ts', 'remediation'];
 
+const INSERT_FINDINGS = 'INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details) VALUES';
+
 async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): Promise<void> {
+  await store.run(`${INSERT_FINDINGS} ${findingValues(q, row, paths)}`);
+}
+
+/** The VALUES tuple of one finding. */
+function findingValues(q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): string {
   const evidence = parseEvidence(row.evidence).map((c) => ({ ...c, path: c.path ?? (c.source_id !== undefined ? paths.get(Number(c.source_id)) : undefined) }));
   const severity = row.severity && severityRank(String(row.severity)) >= 0 ? String(row.severity) : q.severity;
   const statement = String(row.statement ?? q.title);
@@ -143,9 +151,8 @@ async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unk
   const aboutTheRun = row.kind === 'coverage' || row.kind === 'query-error';
   const group = aboutTheRun ? 'coverage' : q.group;
   const remediation = aboutTheRun ? null : row.remediation ?? q.remediation;
-  await store.run(`INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details)
-    VALUES (${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
+  return `(${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
     TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ), TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)},
     ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)}, ${lit(remediation)},
-    ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))})`);
+    ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))})`;
 }
