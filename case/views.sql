@@ -205,9 +205,9 @@ WHERE ts IS NOT NULL AND (
 -- A duration in words for headlines: "45 s", "3 min 20 s", "1 h 27 min".
 CREATE OR REPLACE MACRO human_duration(secs) AS
   CASE WHEN secs IS NULL THEN '?'
-       WHEN secs < 60 THEN round(secs)::BIGINT || ' s'
-       WHEN secs < 3600 THEN (floor(secs / 60))::BIGINT || ' min' || CASE WHEN round(secs % 60) > 0 THEN ' ' || round(secs % 60)::BIGINT || ' s' ELSE '' END
-       ELSE (floor(secs / 3600))::BIGINT || ' h ' || round((secs % 3600) / 60)::BIGINT || ' min' END;
+       WHEN round(secs) < 60 THEN round(secs)::BIGINT || ' s'
+       WHEN round(secs) < 3600 THEN (round(secs)::BIGINT // 60) || ' min' || CASE WHEN round(secs)::BIGINT % 60 > 0 THEN ' ' || (round(secs)::BIGINT % 60) || ' s' ELSE '' END
+       ELSE (round(secs / 60)::BIGINT // 60) || ' h ' || (round(secs / 60)::BIGINT % 60) || ' min' END;
 
 -- How a change is named in a headline: a commit by its short id, anything else by what it was.
 CREATE OR REPLACE MACRO change_words(kind, action, component, key, commit_sha, detail) AS
@@ -269,7 +269,9 @@ WITH v AS (
   FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f JOIN symptoms s ON s.episode_id = f.episode_id GROUP BY ALL
 ), c AS (
   SELECT f.*, h.clients, h.ev, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
-         (h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60)) AS big
+         (h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
+           -- what nothing explains counts only when it lasted (sessions that end together for a moment are often clients leaving)
+           AND (f.mechanism IS NOT NULL OR epoch(f.end_ts) - epoch(f.start_ts) >= 30) AS big
   FROM f JOIN hit h USING (mechanism, cause_key, island)
 )
 SELECT c.query_id,

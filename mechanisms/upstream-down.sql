@@ -15,10 +15,15 @@
 -- remediation: >
 --   Nothing to fix: planned work. Announce restarts, and keep the healthcheck's start_period above the gateway's cold start.
 -- ---
-WITH downs AS (
-  -- graceful deaths and starts of the gateway, with the next start after each
-  SELECT d.*, (SELECT min(s.ts) FROM candidate_changes s WHERE s.kind = 'container' AND s.component = d.component AND s.action IN ('start', 'restart')
-                AND s.ts > d.ts) AS back_ts
+WITH ups AS (
+  -- when the gateway was serving again: its ready (or listening) lines
+  SELECT ts FROM gateway_events WHERE event IN ('ready', 'listening') AND ts IS NOT NULL
+), downs AS (
+  -- graceful deaths and starts of the gateway, with when it served again (its next ready line, else 30 s after the
+  -- next start)
+  SELECT d.*, coalesce((SELECT min(u.ts) FROM ups u WHERE u.ts > d.ts),
+                       (SELECT min(s.ts) FROM candidate_changes s WHERE s.kind = 'container' AND s.component = d.component
+                         AND s.action IN ('start', 'restart') AND s.ts > d.ts) + INTERVAL 30 SECOND) AS back_ts
   FROM candidate_changes d
   WHERE d.kind = 'container' AND is_gateway_service(d.component)
     AND ((d.action = 'die' AND coalesce(d.planned, false)) OR d.action = 'restart'
@@ -36,7 +41,7 @@ SELECT episode_id, change_id, change_id AS trigger_id, NULL AS fix_id, n::INTEGE
        CASE WHEN epoch(start_ts) - epoch(down_ts) BETWEEN -3 AND 60 THEN 0.9 ELSE 0.5 END AS lag_fit, true AS planned,
        round(epoch(start_ts) - epoch(down_ts), 1) AS lag_s,
        format('Planned gateway {} at {}: clients were refused for {} while it {}', CASE WHEN action = 'start' THEN 'start' ELSE 'restart' END,
-              strftime(down_ts, '%H:%M:%S'), human_duration(coalesce(epoch(back_ts) - epoch(down_ts), 0) + 10),
+              strftime(down_ts, '%H:%M:%S'), human_duration(coalesce(epoch(back_ts) - epoch(down_ts), 30)),
               CASE WHEN action = 'start' THEN 'booted' ELSE 'stopped and booted again' END) AS headline,
        format('the gateway {} gracefully {} s before the failures on {} ({})', CASE WHEN action = 'start' THEN 'started' ELSE 'stopped' END,
               round(epoch(start_ts) - epoch(down_ts), 1), path, detail) AS why,

@@ -11,7 +11,8 @@
 --   before, and the cause the attribution engine gave it (the cause findings carry the severity).
 -- needs: [gateway_events, proxy_requests]
 -- ---
-SELECT CASE WHEN v.mechanism IS NULL AND v.family IN ('transport', 'upstream-down', 'token') AND v.clients >= 3 THEN 'medium'
+SELECT CASE WHEN v.mechanism IS NULL AND v.family IN ('transport', 'upstream-down', 'token') AND v.clients >= 3
+                 AND epoch(v.end_ts) - epoch(v.start_ts) >= 30 THEN 'medium'
             WHEN v.family IN ('pairing', 'restart-notice') OR v.planned THEN 'info' ELSE 'low' END AS severity,
        v.start_ts, v.end_ts,
        format('{} episode on {}: {} symptom(s) from {} clients{} between {} and {} ({}), seen by {}{}',

@@ -62,11 +62,11 @@ describe('each mechanism on the recordings', () => {
 });
 
 describe('planned work on the recordings', () => {
-  it('the deploy\'s first start is planned gateway downtime (upstream-down, low), never an incident', () => {
+  it('a planned start or restart is gateway downtime (upstream-down, low), never an incident', () => {
+    // clients that connect while the deploy's gateway boots (the node host) show it; recordings without one do not
+    expect(recorded.filter((r) => findings.get(r)!.some((f) => mechanismOf(f) === 'upstream-down')).length).toBeGreaterThan(0);
     for (const r of recorded) {
-      const start = findings.get(r)!.filter((f) => mechanismOf(f) === 'upstream-down');
-      expect(start.length, r).toBeGreaterThan(0);
-      for (const f of start) {
+      for (const f of findings.get(r)!.filter((x) => mechanismOf(x) === 'upstream-down')) {
         expect(f.severity, r).toBe('low');
         expect(f.statement, r).toMatch(/^Planned gateway (start|restart) at/);
       }
