@@ -34,7 +34,7 @@ WITH kinds AS (
          coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
   FROM proxy_requests
   WHERE ts IS NOT NULL AND (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
-), ended AS (
+), ended AS MATERIALIZED (
   -- upgraded sessions that ended (nginx/HAProxy 101, Caddy status 0), with how many ended in the same second
   SELECT *, count(*) OVER (PARTITION BY proxy, epoch(ts)::BIGINT) AS same_second
   FROM ws WHERE status IN (101, 0) AND coalesce(request_time, 0) > 1
@@ -47,8 +47,10 @@ WITH kinds AS (
   SELECT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
   WHERE len(list_filter(t.secs, lambda x: e.request_time BETWEEN x - 1 AND x + 3)) > 0
   UNION
-  SELECT e.source_id, e.line_no FROM ended e JOIN proxy_errors x ON x.proxy = e.proxy AND x.kind = 'upstream-timeout' AND x.upgraded
-   AND x.ts BETWEEN e.ts - INTERVAL 1 SECOND AND e.ts + INTERVAL 1 SECOND
+  -- the proxy's own "upstream timed out … upgraded" line within a second (joined by second: an equality, not a range)
+  SELECT e.source_id, e.line_no FROM ended e
+  JOIN (SELECT DISTINCT proxy, epoch(ts)::BIGINT + d AS sec FROM proxy_errors, unnest([-1, 0, 1]) AS t(d)
+        WHERE kind = 'upstream-timeout' AND upgraded AND ts IS NOT NULL) x ON x.proxy = e.proxy AND x.sec = epoch(e.ts)::BIGINT
 ), proxy_rows AS (
   SELECT e.ts, CASE WHEN c.cut_ts IS NOT NULL THEN 'release-cut' ELSE 'transport' END AS family, e.proxy AS path,
          e.addr || coalesce(' ' || nullif(e.user_agent, '-'), '') AS client_key, e.addr, 'proxy' AS observer, NULL::INTEGER AS code,
@@ -70,39 +72,48 @@ WITH kinds AS (
   UNION ALL
   SELECT ts, 'upstream-down', proxy, NULL, NULL, 'proxy', NULL, proxy || ': ' || coalesce(message, kind), NULL, source_id, line_no
   FROM proxy_errors WHERE ts IS NOT NULL AND kind = 'connect-refused'
-), gw AS (
-  SELECT g.*, lower(coalesce(g.close_reason, '') || ' ' || coalesce(g.message, '')) AS said,
-         coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), rtrim(g.remote, ':')) AS addr
-  FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
-    'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers')
-  -- the same close in the console log and the file log is one close (same connection id)
-  QUALIFY row_number() OVER (PARTITION BY coalesce(g.conn_id, g.source_id || ':' || g.line_no), g.event ORDER BY g.device_id IS NULL, g.source_id, g.line_no) = 1
-), gw_rows AS (
-  SELECT ts,
-         CASE WHEN event IN ('fatal-start', 'restart-loop-breaker') THEN 'config-fatal'
-              WHEN event = 'invalid-frame' THEN 'release-cut'
-              WHEN event = 'untrusted-proxy-headers' THEN 'refused-upgrade'
-              WHEN event = 'client-connect-failed' THEN 'upstream-down'
-              WHEN contains(said, 'pairing required') OR cause = 'pairing-required' OR auth_reason = 'device_token_mismatch' THEN 'pairing'
-              WHEN auth_reason = 'token_mismatch' OR close_code = 4001 OR event = 'client-auth-failed' OR contains(said, 'token mismatch') THEN 'token'
-              WHEN close_code IN (1012, 1013) THEN 'restart-notice'
-              WHEN close_code = 1006 THEN 'transport' END AS family,
-         CASE WHEN event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
+), gw_all AS MATERIALIZED (
+  -- the gateway's and the clients' lines that are symptoms, with their family (normal closes drop out here)
+  SELECT * FROM (
+    SELECT g.ts, g.source_id, g.line_no, g.event, g.conn_id, g.device_id, g.fwd, g.user_agent, g.service, g.container, g.close_code, g.message,
+           coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), rtrim(g.remote, ':')) AS addr,
+           CASE WHEN g.event IN ('fatal-start', 'restart-loop-breaker') THEN 'config-fatal'
+                WHEN g.event = 'invalid-frame' THEN 'release-cut'
+                WHEN g.event = 'untrusted-proxy-headers' THEN 'refused-upgrade'
+                WHEN g.event = 'client-connect-failed' THEN 'upstream-down'
+                WHEN contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'pairing required') OR g.cause = 'pairing-required'
+                     OR g.auth_reason = 'device_token_mismatch' THEN 'pairing'
+                WHEN g.auth_reason = 'token_mismatch' OR g.close_code = 4001 OR g.event = 'client-auth-failed'
+                     OR contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'token mismatch') THEN 'token'
+                WHEN g.close_code IN (1012, 1013) THEN 'restart-notice'
+                WHEN g.close_code = 1006 THEN 'transport' END AS family
+    FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
+      'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers'))
+  WHERE family IS NOT NULL
+), twice AS (
+  -- the same close in the console log and the file log is one close (same connection id): keep one source's line,
+  -- the one that names the device (a hash aggregation: much cheaper than a window over every line)
+  SELECT conn_id, event, arg_min(source_id, (device_id IS NULL, source_id)) AS keep_source
+  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, event HAVING count(DISTINCT source_id) > 1
+), gw_rows AS MATERIALIZED (
+  SELECT g.ts, g.family,
+         CASE WHEN g.event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(g.fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
               ELSE 'direct' END AS path,
          -- a session the proxy cut is known to the gateway only by its connection id
-         CASE WHEN event = 'invalid-frame' THEN coalesce(conn_id, source_id || ':' || line_no)
-              ELSE coalesce(device_id, addr || coalesce(' ' || user_agent, ''), conn_id, coalesce(service, container, 'client') || ' (client log)') END AS client_key,
-         addr, CASE WHEN event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, close_code,
-         left(message, 240), NULL::DOUBLE, source_id, line_no
-  FROM gw
+         CASE WHEN g.event = 'invalid-frame' THEN coalesce(g.conn_id, g.source_id || ':' || g.line_no)
+              ELSE coalesce(g.device_id, g.addr || coalesce(' ' || g.user_agent, ''), g.conn_id, coalesce(g.service, g.container, 'client') || ' (client log)') END AS client_key,
+         g.addr, CASE WHEN g.event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, g.close_code,
+         left(g.message, 240), NULL::DOUBLE, g.source_id, g.line_no
+  FROM gw_all g LEFT JOIN twice t ON t.conn_id = g.conn_id AND t.event = g.event
+  WHERE t.conn_id IS NULL OR g.source_id = t.keep_source
 )
 SELECT ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no, NULL
 FROM (
-  SELECT * FROM gw_rows WHERE family IS NOT NULL
+  SELECT * FROM gw_rows
   UNION ALL
   -- the proxy's line for a client the gateway (or the client) already explained at that instant is the same failure
   SELECT p.* FROM proxy_rows p
-  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.family IS NOT NULL AND g.addr = p.addr AND g.path = p.path
+  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
                     AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
 ) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
 
