@@ -52,10 +52,20 @@ export const QUERY_MECHANISMS: Record<string, string[] | null> = {
   'handshake-latency': null,
 };
 
+/** ws1006-after-proxy-release says what explains its burst (details.explanation); an unexplained burst is a symptom. */
+const WS1006_EXPLANATIONS: Record<string, string[] | null> = {
+  'proxy-release': ['proxy-idle-timeout', 'release-cut', 'upgrade-dropped'],
+  'gateway-restart': ['upstream-down'],
+  'container-kill': ['unplanned-kill', 'upstream-down'],
+  unexplained: null,
+};
+
 /** What a finding says the mechanism is: its own field first, then the table. */
 export function mechanismsOf(f: Finding): string[] | null {
   const own = f.mechanism ?? (typeof f.details?.mechanism === 'string' ? (f.details.mechanism as string) : undefined);
   if (own) return [own];
+  const explanation = f.details?.explanation;
+  if (f.query_id === 'ws1006-after-proxy-release' && typeof explanation === 'string' && explanation in WS1006_EXPLANATIONS) return WS1006_EXPLANATIONS[explanation];
   return QUERY_MECHANISMS[f.query_id] ?? null;
 }
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MECHANISMS, checkScenario, listScenarios, loadScenario } from '../lab/scenario.js';
-import { computeTruth, readJsonLines, type ProbeEvent } from '../lab/truth.js';
+import { computeTruth, readJsonLines, symptomOf, type ProbeEvent } from '../lab/truth.js';
 import { defaultSettings, tokenValue } from '../lab/stack.js';
 import { repoRoot } from '../lab/root.js';
 
@@ -63,6 +63,20 @@ describe('lab scenarios', () => {
     expect(problems).toMatch(/cause nope/);
     expect(problems).toMatch(/mechanism made-up/);
     expect(problems).toMatch(/documentation addresses/);
+  });
+});
+
+describe('lab truth', () => {
+  it('counts as a symptom what a client sees go wrong, not the session ends it asked for', () => {
+    const e = (over: Partial<ProbeEvent>): ProbeEvent => ({ t: '2026-11-30T10:00:00Z', probe: 'p', path: 'nginx', ev: 'close', ...over });
+    expect(symptomOf(e({ code: 1000, reason: 'session done' }))).toBeNull();
+    expect(symptomOf(e({ code: 1006 }))).toBe('close 1006');
+    expect(symptomOf(e({ code: 4001, reason: 'gateway auth changed' }))).toBe('close 4001');
+    expect(symptomOf(e({ ev: 'refused', status: 403 }))).toBe('refused 403');
+    expect(symptomOf(e({ ev: 'error', error: 'connect ECONNREFUSED 127.0.0.1:8080' }))).toBe('error ECONNREFUSED');
+    expect(symptomOf(e({ ev: 'check', status: 200 }))).toBeNull();
+    expect(symptomOf(e({ ev: 'check', status: 503 }))).toBe('health 503');
+    expect(symptomOf(e({ ev: 'hello' }))).toBeNull();
   });
 });
 
