@@ -421,6 +421,7 @@ CREATE TABLE IF NOT EXISTS mechanism_catalog (
   query_id    VARCHAR NOT NULL,      -- the canned query whose findings carry its episodes
   remediation VARCHAR,
   planned     BOOLEAN,               -- its causes are planned work
+  whole_path  BOOLEAN,               -- it fails every connection of the paths it affects (header `impact: path`)
   explains    VARCHAR                -- comma-separated symptom families
 );
 

@@ -242,7 +242,7 @@ WITH v AS (
                                                   WHEN 'upstream-down' THEN 'restart-flaps' WHEN 'config-fatal' THEN 'restart-flaps'
                                                   WHEN 'token' THEN 'token-divergence' WHEN 'refused-upgrade' THEN 'proxy-refusals'
                                                   WHEN 'not-upgraded' THEN 'proxy-refusals' END) AS query_id,
-         m.remediation, coalesce(m.planned, false) OR coalesce(v.planned, false) AS is_planned
+         m.remediation, coalesce(m.planned, false) OR coalesce(v.planned, false) AS is_planned, coalesce(m.whole_path, false) AS whole_path
   FROM episode_verdicts v LEFT JOIN mechanism_catalog m USING (mechanism)
   WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice')
 ), islands AS (
@@ -260,7 +260,7 @@ WITH v AS (
          arg_max(missing, symptoms) AS missing, arg_max(facts, symptoms) AS facts, bool_or(is_planned) AS planned,
          arg_max(runner_mechanism, symptoms) AS runner_mechanism, arg_max(runner_change_id, symptoms) AS runner_change_id,
          arg_max(runner_headline, symptoms) AS runner_headline, arg_max(runner_why, symptoms) AS runner_why, arg_max(runner_score, symptoms) AS runner_score,
-         any_value(remediation) AS remediation
+         any_value(remediation) AS remediation, bool_or(whole_path) AS whole_path
   FROM islands GROUP BY ALL
 ), hit AS (
   -- distinct clients over the finding's episodes
@@ -269,7 +269,9 @@ WITH v AS (
   FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f JOIN symptoms s ON s.episode_id = f.episode_id GROUP BY ALL
 ), c AS (
   SELECT f.*, h.clients, h.ev, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
-         (h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
+         -- a mechanism that fails every connection of a path (the gateway warns once per process about untrusted
+         -- proxies) is an outage of that path however few lines it left
+         (f.whole_path OR h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
            -- what nothing explains counts only when it lasted (sessions that end together for a moment are often clients leaving)
            AND (f.mechanism IS NOT NULL OR epoch(f.end_ts) - epoch(f.start_ts) >= 30) AS big
   FROM f JOIN hit h USING (mechanism, cause_key, island)
@@ -307,6 +309,8 @@ SELECT c.query_id,
        CASE WHEN fx.change_id IS NOT NULL THEN {'kind': fx.kind, 'commit': fx.commit_sha, 'action': fx.action, 'key': fx.key, 'at': fx.ts, 'value': fx.new_value,
               'citation': coalesce(fx.commit_sha[1:12] || coalesce(' ' || fx.path, ''), fx.path)} END AS fix,
        c.remediation,
+       -- the mechanism, or "unexplained" (the column the old ws1006 query had, for scripts that read it)
+       coalesce(c.mechanism, 'unexplained') AS explanation,
        ch.commit_sha AS commit_sha, c.lag_s, c.facts, c.episodes, c.missing
 FROM c
 LEFT JOIN candidate_changes ch ON ch.change_id = c.change_id

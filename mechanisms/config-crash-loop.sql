@@ -11,6 +11,7 @@
 --   A hot reload of the invalid file is skipped and the gateway serves on; the next restart (planned or not) fails
 --   with exit 78, and the restart policy loops (restart-loop breaker from the third unclean boot) until the key is fixed.
 -- paths: every path (502/503 through proxies, refused direct connections).
+-- impact: path
 -- remediation: >
 --   Validate openclaw.json before committing it (`openclaw doctor`), fix the key the gateway names, and watch for `config reload skipped (invalid config)`: it is the only warning before the next restart fails.
 -- ---

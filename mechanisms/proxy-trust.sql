@@ -11,6 +11,7 @@
 --   Live sessions stay; every new upgrade through that proxy is refused 403 `proxy_attribution_required` from the
 --   hot reload on; the gateway warns once per process (`observed unattributable proxy-shaped traffic`).
 -- paths: the proxies whose address is no longer trusted; direct clients are unaffected.
+-- impact: path
 -- remediation: >
 --   Put the proxy's address back into `gateway.trustedProxies` (and have the proxy forward a non-loopback client address); change trusted proxies together with the proxy itself.
 -- ---

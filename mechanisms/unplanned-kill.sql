@@ -11,6 +11,7 @@
 --   Every session, on every path, direct ones too, ends within seconds of the death; proxies answer 502/503 and
 --   direct clients are refused until the next start (a restart policy, or an operator's `up -d`).
 -- paths: every path.
+-- impact: path
 -- remediation: >
 --   Find out who or what killed the gateway (the host's kernel log for the OOM killer, shell history for `docker kill`), and let `restart: unless-stopped` bring it back; never stop the gateway with SIGKILL.
 -- ---

@@ -11,6 +11,7 @@
 --   Sessions open at the release drop when the old worker goes; every reconnect after the release is answered 200 (the
 --   gateway serves the Control UI page) instead of 101.
 -- paths: the proxy whose config changed.
+-- impact: path
 -- remediation: >
 --   Forward the `Upgrade` and `Connection` headers to the gateway again (nginx: `proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade;`).
 -- ---

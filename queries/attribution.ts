@@ -21,6 +21,7 @@ export interface MechanismSpec {
   lag: string;                // its lag model, in words
   paths: string;              // which paths it affects, in words
   planned: boolean;           // its causes are planned work (reported low)
+  wholePath: boolean;         // it fails every connection of the paths it affects, however few the symptoms logged
   remediation: string;
   file: string;
   sql: string;
@@ -38,6 +39,7 @@ export function parseMechanismFile(file: string, text: string): MechanismSpec {
   return {
     id: String(meta.id), title: String(meta.title), query: String(meta.query), explains: list(meta.explains), contradicts: list(meta.contradicts),
     triggers: String(meta.triggers).trim(), lag: String(meta.lag).trim(), paths: String(meta.paths).trim(), planned: meta.planned === true,
+    wholePath: meta.impact === 'path',
     remediation: String(meta.remediation).trim(), file, sql,
   };
 }
@@ -58,7 +60,7 @@ export async function attribute(store: Store, mechanisms = loadMechanisms()): Pr
   await store.run('DELETE FROM attributions');
   await store.run('DELETE FROM mechanism_catalog');
   for (const m of mechanisms) {
-    await store.run(`INSERT INTO mechanism_catalog VALUES (${lit(m.id)}, ${lit(m.title)}, ${lit(m.query)}, ${lit(m.remediation)}, ${m.planned}, ${lit(m.explains.join(','))})`);
+    await store.run(`INSERT INTO mechanism_catalog VALUES (${lit(m.id)}, ${lit(m.title)}, ${lit(m.query)}, ${lit(m.remediation)}, ${m.planned}, ${m.wholePath}, ${lit(m.explains.join(','))})`);
     try {
       await store.run(`INSERT INTO attributions
         SELECT m.episode_id, ${lit(m.id)}, m.change_id, m.trigger_id, m.fix_id, m.explained, m.key_match, m.path_match, m.lag_fit, m.planned,
