@@ -208,25 +208,30 @@ SELECT 'release:' || component || '@' || strftime(ts, '%Y%m%dT%H%M%S'), ts, 'rel
                  AND (v.valid_from <= r.ts OR v.valid_from_assumed)) END,
        NULL, NULL, source_id, line_no, what
 FROM (
-  SELECT proxy AS component, ts, source_id, line_no, message AS what FROM proxy_errors
-  WHERE kind = 'reload' AND ts IS NOT NULL AND NOT contains(coalesce(message, ''), 'config is unchanged')
-  UNION ALL
-  -- a new nginx worker pid in the access log (when the error log says nothing), after the first minute of the log
-  SELECT w.proxy, w.first_ts, w.source_id, w.line_no, 'new worker pid ' || w.worker_pid || ' in the access log'
-  FROM (SELECT proxy, worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
-        FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY proxy, worker_pid) w
-  WHERE w.first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
-    AND NOT EXISTS (SELECT 1 FROM proxy_errors x WHERE x.proxy = w.proxy AND x.kind = 'reload' AND x.ts BETWEEN w.first_ts - INTERVAL 10 MINUTE AND w.first_ts)
-  UNION ALL
-  SELECT proxy_of(image, coalesce(service, name)), ts, source_id, line_no,
-         action || coalesce(': ' || action_detail, '') || coalesce(' signal=' || signal, '') FROM docker_events
-  WHERE type = 'container' AND proxy_of(image, coalesce(service, name)) IS NOT NULL AND (
-        (action = 'exec_start' AND regexp_matches(coalesce(action_detail, ''), '(?i)reload|-s |SIGHUP|kill -(HUP|USR2)'))
-     OR (action = 'kill' AND coalesce(signal, '') IN ('1', 'SIGHUP', 'HUP', '12', 'SIGUSR2', 'USR2'))
-     OR action IN ('start', 'restart'))
+  -- one release per proxy and instant (nginx writes several notices for one reload, docker an exec event): notices
+  -- less than 3 s apart are one release, named by the proxy's own notice first
+  SELECT * FROM (
+    SELECT *, sum(CASE WHEN ts - prev_ts <= INTERVAL 3 SECOND THEN 0 ELSE 1 END) OVER (PARTITION BY component ORDER BY ts, pref) AS n
+    FROM (SELECT *, lag(ts) OVER (PARTITION BY component ORDER BY ts, pref) AS prev_ts FROM (
+      SELECT proxy AS component, ts, source_id, line_no, message AS what, 0 AS pref FROM proxy_errors
+      WHERE kind = 'reload' AND ts IS NOT NULL AND NOT contains(coalesce(message, ''), 'config is unchanged')
+      UNION ALL
+      -- a new nginx worker pid in the access log (when the error log says nothing), after the first minute of the log
+      SELECT w.proxy, w.first_ts, w.source_id, w.line_no, 'new worker pid ' || w.worker_pid || ' in the access log', 2
+      FROM (SELECT proxy, worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
+            FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY proxy, worker_pid) w
+      WHERE w.first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM proxy_errors x WHERE x.proxy = w.proxy AND x.kind = 'reload' AND x.ts BETWEEN w.first_ts - INTERVAL 10 MINUTE AND w.first_ts)
+      UNION ALL
+      SELECT proxy_of(image, coalesce(service, name)), ts, source_id, line_no,
+             action || coalesce(': ' || action_detail, '') || coalesce(' signal=' || signal, ''), 1 FROM docker_events
+      WHERE type = 'container' AND proxy_of(image, coalesce(service, name)) IS NOT NULL AND (
+            (action = 'exec_start' AND regexp_matches(coalesce(action_detail, ''), '(?i)reload|-s |SIGHUP|kill -(HUP|USR2)'))
+         OR (action = 'kill' AND coalesce(signal, '') IN ('1', 'SIGHUP', 'HUP', '12', 'SIGUSR2', 'USR2'))
+         OR action IN ('start', 'restart'))
+    ))
+  ) QUALIFY row_number() OVER (PARTITION BY component, n ORDER BY pref, ts, what NOT LIKE '%SIGHUP%') = 1
 ) r
--- one release per proxy and instant (nginx writes several notices for one reload)
-QUALIFY row_number() OVER (PARTITION BY component, time_bucket(INTERVAL 3 SECOND, ts) ORDER BY ts, what NOT LIKE '%SIGHUP%') = 1
 UNION ALL
 -- the gateway's own lifecycle: signals, fatal starts and skipped reloads with the key they name, hot reloads applied,
 -- restart-loop breaker, first-start markers (state that starts empty)

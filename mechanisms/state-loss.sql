@@ -10,7 +10,9 @@
 -- lag: >
 --   Right after the new container starts: first-start-only lines (a fresh state), `pairing required` for device ids
 --   approved before (new request ids), auto-approval of known local nodes, then the operator's re-approvals.
--- paths: every path; proxied devices need an operator, local ones are re-paired silently.
+-- paths: every path; every device paired before is lost (proxied ones need an operator, local ones are re-paired
+--   silently), however few of them the logs show.
+-- impact: path
 -- remediation: >
 --   Keep the state dir (`/home/node/.openclaw`, its `state/` database or `devices/`) on one named volume or bind path; move it whole when its path changes, and check compose volumes and OPENCLAW_CONFIG_DIR before `up --force-recreate`.
 -- ---

@@ -51,7 +51,7 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('#tl rect.bucket').count()).toBeGreaterThan(20);
     expect(await page.locator('#tl line.point').count()).toBeGreaterThan(3);
     expect(await page.locator('#tl text').allTextContents()).toContain('WebSocket closes by code');
-    expect(await page.locator('.headline').textContent()).toContain('proxy release');
+    expect(await page.locator('.headline').textContent()).toContain('proxy_read_timeout 3600s → 20s');
   });
 
   it('opens around the top finding and switches to the whole case', async () => {
@@ -77,7 +77,7 @@ describe('report.html in headless Chromium', () => {
   });
 
   it('reaches the raw evidence lines from a finding and from a timeline bucket, shown as text', async () => {
-    await page.locator('#findings .finding').first().locator('button.cite').first().click();
+    await page.locator('#findings .finding').first().locator('button.cite', { hasText: 'error.log:' }).first().click();
     const raw = await page.locator('#raw-lines').textContent();
     expect(raw).toContain('error.log:');
     expect(raw).toContain('SIGHUP');

@@ -72,7 +72,7 @@ describe('query pack on the samples', () => {
     const d = JSON.parse(top.details);
     expect(d.mechanism).toBe('proxy-idle-timeout');
     expect(d.trigger).toMatchObject({ kind: 'config', commit: t.commits.cause, key: 'proxy_read_timeout', lag_s: 10 });
-    expect(d.trigger.applied_by).toMatch(/reload/);
+    expect(d.trigger.applied_by).toMatch(/SIGHUP/);
     expect(d.fix).toMatchObject({ commit: t.commits.fix, key: 'proxy_read_timeout', value: '3600s' });
     expect(d.runner_up).toMatchObject({ mechanism: 'release-cut' });
     expect(d.runner_up.why_lost).toMatch(/^\d+ of \d+ dropped sessions ended at a nginx release/);
