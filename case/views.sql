@@ -288,7 +288,8 @@ SELECT c.query_id,
                                    WHEN 'token' THEN 'no token change is in the evidence; the config history, .env and the containers'' inspect would settle it'
                                    ELSE 'the evidence of its cause is absent' END)
             ELSE c.headline || '.' || CASE WHEN c.fix_id IS NOT NULL THEN ' Fixed by ' || fx.words || ' at ' || strftime(fx.ts, '%H:%M:%S') || '.' ELSE '' END
-                 || CASE WHEN c.runner_mechanism IS NOT NULL THEN format(' Runner-up: {} ({}), which lost: {}.', c.runner_mechanism, coalesce(ru.words, 'no change'), c.runner_why) ELSE '' END
+                 || CASE WHEN c.runner_mechanism IS NOT NULL THEN format(' Runner-up: {} ({}), which lost ({} against {}): {}.', c.runner_mechanism,
+                                 coalesce(ru.words, 'no change'), round(c.runner_score, 2), round(c.score, 2), c.runner_why) ELSE '' END
                  || coalesce(' Missing evidence: ' || c.missing || '.', '') END AS statement,
        CASE WHEN c.mechanism IS NULL THEN 0.3 ELSE least(0.99, c.score) END AS confidence,
        to_json(list_concat(
@@ -304,7 +305,9 @@ SELECT c.query_id,
        CASE WHEN ch.change_id IS NOT NULL THEN {'kind': ch.kind, 'commit': ch.commit_sha, 'action': ch.action, 'key': ch.key, 'at': ch.ts,
               'citation': coalesce(ch.commit_sha[1:12] || coalesce(' ' || ch.path, ''), ch.path || coalesce(':' || ch.line_no, ''), src.path || coalesce(':' || ch.line_no, '')),
               'applied_by': tr.detail, 'applied_at': tr.ts, 'lag_s': c.lag_s} END AS "trigger",
-       CASE WHEN c.runner_mechanism IS NOT NULL THEN {'statement': c.runner_headline, 'mechanism': c.runner_mechanism, 'why_lost': c.runner_why,
+       CASE WHEN c.runner_mechanism IS NOT NULL THEN {'statement': c.runner_headline, 'mechanism': c.runner_mechanism,
+              'why_lost': format('{} (score {} against {}: share of the symptoms explained, key, path and lag fit)', c.runner_why,
+                                 round(c.runner_score, 2), round(c.score, 2)),
               'score': c.runner_score, 'best_score': c.score} END AS runner_up,
        CASE WHEN fx.change_id IS NOT NULL THEN {'kind': fx.kind, 'commit': fx.commit_sha, 'action': fx.action, 'key': fx.key, 'at': fx.ts, 'value': fx.new_value,
               'citation': coalesce(fx.commit_sha[1:12] || coalesce(' ' || fx.path, ''), fx.path)} END AS fix,
