@@ -60,6 +60,12 @@ WITH kinds AS (
   FROM ended e LEFT JOIN cut c USING (source_id, line_no) LEFT JOIN timed_out t USING (source_id, line_no)
   WHERE c.cut_ts IS NOT NULL OR t.line_no IS NOT NULL OR e.same_second >= 2
   UNION ALL
+  -- an upgrade the gateway closed right after the handshake (a 1008 at the client: pairing or token, which the
+  -- gateway's own line tells when it is in the evidence; de-duplicated against it below)
+  SELECT ts, 'handshake-refused', proxy, addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
+         format('{} {} session closed after {} s, at the handshake', proxy, status, round(request_time, 3)), request_time, source_id, line_no
+  FROM ws WHERE status = 101 AND request_time < 1
+  UNION ALL
   SELECT ts, CASE WHEN status >= 502 THEN 'upstream-down' WHEN status = 403 THEN 'refused-upgrade' ELSE 'not-upgraded' END, proxy,
          addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
          format('{} answered {} to an upgrade request', proxy, status), request_time, source_id, line_no
@@ -116,55 +122,6 @@ FROM (
   WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
                     AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
 ) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
-
--- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
--- after a gap of more than 3 × the usual gap (75th percentile) of that family and path, at least 2 min, at most 30 min, or where the gateway went down
--- (a container kill/die or a gateway signal 2 s before the symptom: it changes the mix on every path).
-DELETE FROM episodes;
-CREATE OR REPLACE TEMP TABLE episode_split_points AS
-SELECT ts - INTERVAL 2 SECOND AS ts FROM docker_events
-WHERE type = 'container' AND action IN ('kill', 'die') AND is_gateway_service(coalesce(service, name)) AND ts IS NOT NULL
-UNION SELECT ts - INTERVAL 2 SECOND FROM gateway_events WHERE event IN ('signal', 'fatal-start') AND ts IS NOT NULL;
-CREATE OR REPLACE TEMP TABLE episode_assign AS
-WITH s AS (
-  SELECT *, CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' ELSE family END AS seg,
-         (SELECT count(*) FROM episode_split_points p WHERE p.ts <= symptoms.ts) AS era
-  FROM symptoms
-), g AS (
-  SELECT *, epoch(ts) - epoch(lag(ts) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no)) AS gap,
-         lag(era) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no) AS prev_era
-  FROM s
-), typical AS (
-  SELECT seg, path, least(1800, greatest(120, 3 * coalesce(quantile_cont(gap, 0.75), 0))) AS max_gap FROM g GROUP BY seg, path
-), n AS (
-  SELECT g.*, CASE WHEN g.gap IS NULL OR g.gap > t.max_gap OR g.era <> g.prev_era THEN 1 ELSE 0 END AS new_ep
-  FROM g JOIN typical t USING (seg, path)
-)
-SELECT source_id, line_no, family, seg, path, ts, dense_rank() OVER (ORDER BY seg, path, run) AS episode_id
-FROM (SELECT *, sum(new_ep) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no) AS run FROM n);
-UPDATE symptoms SET episode_id = a.episode_id FROM episode_assign a
-WHERE symptoms.source_id = a.source_id AND symptoms.line_no = a.line_no AND symptoms.family = a.family AND symptoms.ts = a.ts;
-INSERT INTO episodes
-WITH e AS (
-  SELECT episode_id, any_value(CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' ELSE family END) AS family, any_value(path) AS path,
-         min(ts) AS start_ts, max(ts) AS end_ts, count(*)::INTEGER AS symptoms, count(DISTINCT client_key)::INTEGER AS clients,
-         list(DISTINCT family ORDER BY family) AS families, list(DISTINCT observer ORDER BY observer) AS observers,
-         arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
-  FROM symptoms WHERE episode_id IS NOT NULL GROUP BY episode_id
-), seen AS (
-  -- when each proxy first and last served each client (one pass, instead of per episode over the raw lines)
-  SELECT proxy, coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr, min(ts) AS first_ts, max(ts) AS last_ts
-  FROM proxy_requests WHERE ts IS NOT NULL AND proxy IN (SELECT path FROM e) GROUP BY ALL
-), before AS (
-  -- the clients a proxy served in the hour before the episode (a direct path's clients are not logged by the gateway)
-  SELECT e.episode_id, count(*)::INTEGER AS n
-  FROM e JOIN seen p ON p.proxy = e.path AND p.first_ts < e.start_ts AND p.last_ts >= e.start_ts - INTERVAL 1 HOUR
-  GROUP BY e.episode_id
-)
-SELECT e.episode_id, e.family, e.path, e.start_ts, e.end_ts, e.symptoms, e.clients, b.n, e.families, e.observers, e.source_id, e.line_no
-FROM e LEFT JOIN before b USING (episode_id);
-DROP TABLE episode_assign;
-DROP TABLE episode_split_points;
 
 -- Candidate changes from every source (docs/schema.md, table candidate_changes).
 DELETE FROM candidate_changes;
@@ -285,3 +242,59 @@ SELECT 'mount:' || g.service || '@' || strftime(g.started, '%Y%m%dT%H%M%S'), g.s
        format('state mount {} → {}', mo.src || ':' || mo.dest, coalesce(mn.src || ':' || mn.dest, 'none'))
 FROM g JOIN m mo ON mo.container_id = g.prev_id LEFT JOIN m mn ON mn.container_id = g.container_id
 WHERE g.prev_id IS NOT NULL AND g.prev_id <> g.container_id AND (mn.container_id IS NULL OR mo.src <> mn.src OR mo.dest <> mn.dest);
+
+-- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
+-- after a gap of more than 3 × the usual gap (75th percentile) of that family and path, at least 2 min, at most 30 min,
+-- or where a change altered the mix: the gateway went down (a container kill/die or a gateway signal 2 s before the
+-- symptom: every path), a token surface changed or the gateway was recreated (handshake refusals, token, pairing).
+DELETE FROM episodes;
+CREATE OR REPLACE TEMP TABLE episode_split_points AS
+-- the gateway going down changes the mix on every path (families NULL: all)
+SELECT ts - INTERVAL 2 SECOND AS ts, NULL::VARCHAR[] AS families FROM docker_events
+WHERE type = 'container' AND action IN ('kill', 'die') AND is_gateway_service(coalesce(service, name)) AND ts IS NOT NULL
+UNION SELECT ts - INTERVAL 2 SECOND, NULL FROM gateway_events WHERE event IN ('signal', 'fatal-start') AND ts IS NOT NULL
+-- a token change, or a recreate of the gateway, changes who is refused at the handshake
+UNION SELECT ts, ['token', 'handshake-refused', 'pairing'] FROM candidate_changes
+WHERE (kind = 'config' AND (key IN ('gateway.auth.token', 'gateway.remote.token', 'OPENCLAW_GATEWAY_TOKEN') OR key LIKE '%.OPENCLAW_GATEWAY_TOKEN'))
+   OR (kind = 'container' AND action IN ('recreate', 'create') AND is_gateway_service(component));
+CREATE OR REPLACE TEMP TABLE episode_assign AS
+WITH s AS (
+  SELECT *, CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' ELSE family END AS seg,
+         (SELECT count(*) FROM episode_split_points p WHERE p.ts <= symptoms.ts
+           AND (p.families IS NULL OR list_contains(p.families, CASE WHEN symptoms.family IN ('transport', 'release-cut') THEN 'transport' ELSE symptoms.family END))) AS era
+  FROM symptoms
+), g AS (
+  SELECT *, epoch(ts) - epoch(lag(ts) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no)) AS gap,
+         lag(era) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no) AS prev_era
+  FROM s
+), typical AS (
+  SELECT seg, path, least(1800, greatest(120, 3 * coalesce(quantile_cont(gap, 0.75), 0))) AS max_gap FROM g GROUP BY seg, path
+), n AS (
+  SELECT g.*, CASE WHEN g.gap IS NULL OR g.gap > t.max_gap OR g.era <> g.prev_era THEN 1 ELSE 0 END AS new_ep
+  FROM g JOIN typical t USING (seg, path)
+)
+SELECT source_id, line_no, family, seg, path, ts, dense_rank() OVER (ORDER BY seg, path, run) AS episode_id
+FROM (SELECT *, sum(new_ep) OVER (PARTITION BY seg, path ORDER BY ts, source_id, line_no) AS run FROM n);
+UPDATE symptoms SET episode_id = a.episode_id FROM episode_assign a
+WHERE symptoms.source_id = a.source_id AND symptoms.line_no = a.line_no AND symptoms.family = a.family AND symptoms.ts = a.ts;
+INSERT INTO episodes
+WITH e AS (
+  SELECT episode_id, any_value(CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' ELSE family END) AS family, any_value(path) AS path,
+         min(ts) AS start_ts, max(ts) AS end_ts, count(*)::INTEGER AS symptoms, count(DISTINCT client_key)::INTEGER AS clients,
+         list(DISTINCT family ORDER BY family) AS families, list(DISTINCT observer ORDER BY observer) AS observers,
+         arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
+  FROM symptoms WHERE episode_id IS NOT NULL GROUP BY episode_id
+), seen AS (
+  -- when each proxy first and last served each client (one pass, instead of per episode over the raw lines)
+  SELECT proxy, coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr, min(ts) AS first_ts, max(ts) AS last_ts
+  FROM proxy_requests WHERE ts IS NOT NULL AND proxy IN (SELECT path FROM e) GROUP BY ALL
+), before AS (
+  -- the clients a proxy served in the hour before the episode (a direct path's clients are not logged by the gateway)
+  SELECT e.episode_id, count(*)::INTEGER AS n
+  FROM e JOIN seen p ON p.proxy = e.path AND p.first_ts < e.start_ts AND p.last_ts >= e.start_ts - INTERVAL 1 HOUR
+  GROUP BY e.episode_id
+)
+SELECT e.episode_id, e.family, e.path, e.start_ts, e.end_ts, e.symptoms, e.clients, b.n, e.families, e.observers, e.source_id, e.line_no
+FROM e LEFT JOIN before b USING (episode_id);
+DROP TABLE episode_assign;
+DROP TABLE episode_split_points;

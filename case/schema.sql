@@ -339,7 +339,8 @@ CREATE TABLE IF NOT EXISTS ws_close_base (
 -- own reason beats the proxy's line for the same client and instant). family: transport (a session cut by a
 -- timeout or together with others), release-cut (ended by a proxy release), upstream-down (502/503/refused),
 -- pairing, token, config-fatal, restart-notice (1012/1013), refused-upgrade (403 on an upgrade), not-upgraded
--- (200 on an upgrade). path: direct, or the proxy it went through. episode_id: its episode (table episodes).
+-- (200 on an upgrade), handshake-refused (a proxied upgrade closed within a second: pairing or token when the
+-- gateway's own line is missing). path: direct, or the proxy it went through. episode_id: its episode (table episodes).
 CREATE TABLE IF NOT EXISTS symptoms (
   ts          TIMESTAMPTZ,
   family      VARCHAR,

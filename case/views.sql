@@ -234,8 +234,8 @@ LEFT JOIN ranked r ON r.episode_id = e.episode_id AND r.place = 2;
 -- the cause queries read): episodes with the same mechanism and cause that follow each other
 -- (within a minute) are one finding. Severity comes from the impact (clients hit, against the clients the path
 -- served before; duration; paths) and whether the cause was planned work — not from which query reports it.
--- Episodes no mechanism explains are reported as such (with what evidence would settle them), except first pairings
--- and restart notices, which are normal. query_id: the canned query that reports the finding.
+-- Episodes no mechanism explains are reported as such (with what evidence would settle them), except first pairings,
+-- restart notices and handshake refusals (without the gateway's line they cannot be told from first pairings). query_id: the canned query that reports the finding.
 CREATE OR REPLACE VIEW attributed_findings AS
 WITH v AS (
   SELECT v.*, coalesce(m.query_id, CASE v.family WHEN 'transport' THEN 'ws1006-after-proxy-release' WHEN 'release-cut' THEN 'ws1006-after-proxy-release'
@@ -244,7 +244,7 @@ WITH v AS (
                                                   WHEN 'not-upgraded' THEN 'proxy-refusals' END) AS query_id,
          m.remediation, coalesce(m.planned, false) OR coalesce(v.planned, false) AS is_planned, coalesce(m.whole_path, false) AS whole_path
   FROM episode_verdicts v LEFT JOIN mechanism_catalog m USING (mechanism)
-  WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice')
+  WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice', 'handshake-refused')
 ), islands AS (
   SELECT *, sum(CASE WHEN start_ts <= prev_end + INTERVAL 1 MINUTE THEN 0 ELSE 1 END)
               OVER (PARTITION BY mechanism, coalesce(change_id, 'episode:' || episode_id) ORDER BY start_ts, episode_id) AS island

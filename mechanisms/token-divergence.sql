@@ -2,7 +2,7 @@
 -- id: token-divergence
 -- title: The token the gateway enforces differs from the one its clients send
 -- query: token-divergence
--- explains: [token]
+-- explains: [token, handshake-refused]
 -- contradicts: []
 -- triggers: >
 --   A change of a token surface — gateway.auth.token or gateway.remote.token in openclaw.json, OPENCLAW_GATEWAY_TOKEN
@@ -23,7 +23,8 @@ WITH tok AS (
 ), cand AS (
   SELECT e.episode_id, e.start_ts, e.end_ts, e.symptoms, t.change_id, t.ts AS change_ts, t.key, t.component, t.commit_sha, t.old_value, t.new_value
   FROM episodes e JOIN tok t ON t.ts <= e.start_ts + INTERVAL 2 SECOND AND t.ts >= e.start_ts - INTERVAL 1 DAY
-  WHERE e.family = 'token'
+  -- handshakes a proxy saw refused count when the gateway's own lines are missing (its container's logs lost)
+  WHERE e.family = 'token' OR (e.family = 'handshake-refused' AND t.ts >= e.start_ts - INTERVAL 10 MINUTE)
   QUALIFY row_number() OVER (PARTITION BY e.episode_id ORDER BY t.ts DESC, t.key) = 1
 ), same_commit AS (
   -- a rotation done the right way changes every token surface in one commit
@@ -69,7 +70,7 @@ SELECT c.episode_id, c.change_id, a.trigger_id, x.fix_id, c.symptoms AS explaine
                  || coalesce(format(' (token surfaces then: {})', h.held), '') END AS headline,
        format('{} token rejection(s){} began {} s after the token change', c.symptoms, CASE WHEN k.auth_changed > 0 THEN format(' ({} × 4001 gateway auth changed)', k.auth_changed) ELSE '' END,
               round(epoch(c.start_ts) - epoch(c.change_ts))) AS why,
-       NULL AS missing,
+       CASE WHEN e.family = 'handshake-refused' THEN format('the gateway''s lines of these refusals are not in the evidence (its container''s logs lost with a recreate?): concluded from {} handshake(s) that {} closed right away after the token change', c.symptoms, e.path) END AS missing,
        to_json({'key': c.key, 'surface': c.component, 'surfaces_then': h.held, 'surfaces_changed': sc.surfaces_changed,
                 'surfaces_known': sc.surfaces_known})::VARCHAR AS facts
-FROM cand c JOIN same_commit sc USING (episode_id) JOIN clients k USING (episode_id) LEFT JOIN surfaces h USING (episode_id) LEFT JOIN applied a USING (episode_id) LEFT JOIN fix x USING (episode_id)
+FROM cand c JOIN episodes e USING (episode_id) JOIN same_commit sc USING (episode_id) JOIN clients k USING (episode_id) LEFT JOIN surfaces h USING (episode_id) LEFT JOIN applied a USING (episode_id) LEFT JOIN fix x USING (episode_id)

@@ -36,7 +36,10 @@ WITH ch AS (
    AND (f.key = 'forwards_upgrade' AND f.new_value = 'true' OR f.key IN ('proxy_set_header.Upgrade', 'proxy_set_header.Connection') AND f.action = 'changed')
   GROUP BY c.episode_id
 ), n AS (
-  SELECT c.episode_id, count(*) FILTER (WHERE s.family = 'not-upgraded') AS not_upgraded, count(*) FILTER (WHERE s.family <> 'not-upgraded') AS dropped
+  SELECT c.episode_id, count(*) FILTER (WHERE s.family = 'not-upgraded') AS not_upgraded, count(*) FILTER (WHERE s.family <> 'not-upgraded') AS dropped,
+         -- the sessions a release cut count when upgrades through that proxy went unanswered after it
+         (SELECT count(*) FROM symptoms u WHERE u.family = 'not-upgraded' AND u.path = any_value(c.path)
+            AND u.ts BETWEEN any_value(c.change_ts) AND any_value(c.end_ts) + INTERVAL 1 HOUR) AS not_upgraded_after
   FROM cand c JOIN symptoms s ON s.episode_id = c.episode_id GROUP BY c.episode_id
 )
 SELECT c.episode_id, c.change_id, t.trigger_id, x.fix_id,
@@ -46,8 +49,9 @@ SELECT c.episode_id, c.change_id, t.trigger_id, x.fix_id,
        round(epoch(c.start_ts) - epoch(t.release_ts), 1) AS lag_s,
        format('WebSocket upgrades through {} were answered without an upgrade for {} after {} dropped {}', c.component,
               human_duration(epoch(c.end_ts) - epoch(c.start_ts)), coalesce('commit ' || c.commit_sha[1:7], 'a config change'), c.key) AS headline,
-       format('{} upgrade request(s) got 200 instead of 101', n.not_upgraded) AS why,
+       format('{} upgrade request(s) through {} got 200 instead of 101{}', greatest(n.not_upgraded, n.not_upgraded_after), c.component,
+              CASE WHEN n.dropped > 0 AND t.trigger_id IS NOT NULL THEN format('; {} session(s) were cut as the reload that applied it drained', n.dropped) ELSE '' END) AS why,
        NULL AS missing,
        to_json({'not_upgraded': n.not_upgraded, 'dropped': n.dropped})::VARCHAR AS facts
 FROM cand c JOIN n USING (episode_id) LEFT JOIN trig t USING (episode_id) LEFT JOIN fix x USING (episode_id)
-WHERE n.not_upgraded > 0
+WHERE n.not_upgraded > 0 OR (n.not_upgraded_after > 0 AND t.trigger_id IS NOT NULL)

@@ -8,8 +8,8 @@
 --   cuts, upstream down, pairing, token, config fatal, restart notices, refused or non-upgraded upgrades — on one path
 --   (direct or a proxy), de-duplicated across the gateway, the clients and the proxy, closed after a gap relative to
 --   their own rate and split where the gateway went down; with the clients hit against the clients that path served
---   before, and the cause the attribution engine gave it (the cause findings carry the severity). First pairings and
---   restart notices that nothing else explains are normal and not listed.
+--   before, and the cause the attribution engine gave it (the cause findings carry the severity). First pairings,
+--   restart notices and handshake refusals that nothing else explains are normal and not listed.
 -- needs: [gateway_events, proxy_requests]
 -- ---
 SELECT CASE WHEN v.mechanism IS NULL AND v.family IN ('transport', 'upstream-down', 'token') AND v.clients >= 3
@@ -27,5 +27,5 @@ FROM episode_verdicts v
 LEFT JOIN (SELECT episode_id, list({'source_id': source_id, 'line': line_no, 'note': family || ': ' || left(detail, 100)} ORDER BY ts)[1:6] AS lines
            FROM symptoms GROUP BY episode_id) ev USING (episode_id)
 -- first pairings and restart notices nothing else explains are normal: not listed
-WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice')
+WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice', 'handshake-refused')
 ORDER BY v.start_ts
