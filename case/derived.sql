@@ -246,17 +246,21 @@ WHERE g.prev_id IS NOT NULL AND g.prev_id <> g.container_id AND (mn.container_id
 -- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
 -- after a gap of more than 3 × the usual gap (75th percentile) of that family and path, at least 2 min, at most 30 min,
 -- or where a change altered the mix: the gateway went down (a container kill/die or a gateway signal 2 s before the
--- symptom: every path), a token surface changed or the gateway was recreated (handshake refusals, token, pairing).
+-- symptom: every path), a token surface changed (handshake refusals) or the gateway was recreated (handshake
+-- refusals, pairing).
 DELETE FROM episodes;
 CREATE OR REPLACE TEMP TABLE episode_split_points AS
 -- the gateway going down changes the mix on every path (families NULL: all)
 SELECT ts - INTERVAL 2 SECOND AS ts, NULL::VARCHAR[] AS families FROM docker_events
 WHERE type = 'container' AND action IN ('kill', 'die') AND is_gateway_service(coalesce(service, name)) AND ts IS NOT NULL
 UNION SELECT ts - INTERVAL 2 SECOND, NULL FROM gateway_events WHERE event IN ('signal', 'fatal-start') AND ts IS NOT NULL
--- a token change, or a recreate of the gateway, changes who is refused at the handshake
-UNION SELECT ts, ['token', 'handshake-refused', 'pairing'] FROM candidate_changes
-WHERE (kind = 'config' AND (key IN ('gateway.auth.token', 'gateway.remote.token', 'OPENCLAW_GATEWAY_TOKEN') OR key LIKE '%.OPENCLAW_GATEWAY_TOKEN'))
-   OR (kind = 'container' AND action IN ('recreate', 'create') AND is_gateway_service(component));
+-- a token change changes who is refused at the handshake when only the proxy saw the refusals (the gateway's own
+-- token lines carry their reason: a fix committed before it is applied does not end them); a recreate of the gateway
+-- also changes who must pair
+UNION SELECT ts, ['handshake-refused'] FROM candidate_changes
+WHERE kind = 'config' AND (key IN ('gateway.auth.token', 'gateway.remote.token', 'OPENCLAW_GATEWAY_TOKEN') OR key LIKE '%.OPENCLAW_GATEWAY_TOKEN')
+UNION SELECT ts, ['handshake-refused', 'pairing'] FROM candidate_changes
+WHERE kind = 'container' AND action IN ('recreate', 'create') AND is_gateway_service(component);
 CREATE OR REPLACE TEMP TABLE episode_assign AS
 WITH s AS (
   SELECT *, CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' ELSE family END AS seg,
