@@ -14,115 +14,6 @@ SELECT c.ts, c.seen_by, c.how, c.source_id, c.line_no, c.detail, c.lifetime_s, c
 FROM c, timeouts t;
 
 
--- Symptoms: one row per client-visible failure (docs/schema.md, table symptoms).
-DELETE FROM symptoms;
-INSERT INTO symptoms
-WITH kinds AS (
-  -- the proxies of the case: those whose logs were read, whose containers ran, whose config is in the evidence
-  SELECT DISTINCT proxy FROM proxy_requests UNION SELECT DISTINCT proxy FROM proxy_errors
-  UNION SELECT DISTINCT proxy_of(image, service) FROM containers WHERE proxy_of(image, service) IS NOT NULL
-  UNION SELECT DISTINCT component_of(surface, NULL) FROM config_values WHERE surface IN ('nginx.conf', 'caddyfile', 'haproxy.cfg')
-), proxied AS (
-  -- the path of a forwarded connection the gateway saw: the one proxy of the case, else "proxy"
-  SELECT CASE WHEN count(*) = 1 THEN any_value(proxy) ELSE 'proxy' END AS p FROM kinds
-), timeouts AS (
-  -- every idle timeout a proxy's config ever held (below 10 minutes), per proxy
-  SELECT component_of(surface, path) AS proxy, list(DISTINCT duration_seconds(value)) AS secs
-  FROM config_values WHERE is_idle_timeout_key(key) AND duration_seconds(value) < 600 GROUP BY 1
-), ws AS (
-  SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade,
-         coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
-  FROM proxy_requests
-  WHERE ts IS NOT NULL AND (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
-), ended AS MATERIALIZED (
-  -- upgraded sessions that ended (nginx/HAProxy 101, Caddy status 0), with how many ended in the same second
-  SELECT *, count(*) OVER (PARTITION BY proxy, epoch(ts)::BIGINT) AS same_second
-  FROM ws WHERE status IN (101, 0) AND coalesce(request_time, 0) > 1
-), cut AS (
-  SELECT e.source_id, e.line_no, min(c.ts) AS cut_ts FROM ended e JOIN proxy_cut_instants c
-    ON c.proxy = e.proxy AND e.ts BETWEEN c.ts - INTERVAL 1500 MILLISECOND AND c.ts + INTERVAL 2 SECOND
-   AND e.started_at < c.ts - INTERVAL 500 MILLISECOND
-  GROUP BY ALL
-), timed_out AS (
-  SELECT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
-  WHERE len(list_filter(t.secs, lambda x: e.request_time BETWEEN x - 1 AND x + 3)) > 0
-  UNION
-  -- the proxy's own "upstream timed out … upgraded" line within a second (joined by second: an equality, not a range)
-  SELECT e.source_id, e.line_no FROM ended e
-  JOIN (SELECT DISTINCT proxy, epoch(ts)::BIGINT + d AS sec FROM proxy_errors, unnest([-1, 0, 1]) AS t(d)
-        WHERE kind = 'upstream-timeout' AND upgraded AND ts IS NOT NULL) x ON x.proxy = e.proxy AND x.sec = epoch(e.ts)::BIGINT
-), proxy_rows AS (
-  SELECT e.ts, CASE WHEN c.cut_ts IS NOT NULL THEN 'release-cut' ELSE 'transport' END AS family, e.proxy AS path,
-         e.addr || coalesce(' ' || nullif(e.user_agent, '-'), '') AS client_key, e.addr, 'proxy' AS observer, NULL::INTEGER AS code,
-         format('{} {} session ended after {} s{}', e.proxy, e.status, round(e.request_time, 3),
-                CASE WHEN c.cut_ts IS NOT NULL THEN ' with a release' WHEN t.line_no IS NOT NULL THEN ' (≈ a configured timeout)' ELSE ' together with others' END) AS detail,
-         e.request_time AS lifetime_s, e.source_id, e.line_no
-  FROM ended e LEFT JOIN cut c USING (source_id, line_no) LEFT JOIN timed_out t USING (source_id, line_no)
-  WHERE c.cut_ts IS NOT NULL OR t.line_no IS NOT NULL OR e.same_second >= 2
-  UNION ALL
-  -- an upgrade the gateway closed right after the handshake (a 1008 at the client: pairing or token, which the
-  -- gateway's own line tells when it is in the evidence; de-duplicated against it below)
-  SELECT ts, 'handshake-refused', proxy, addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
-         format('{} {} session closed after {} s, at the handshake', proxy, status, round(request_time, 3)), request_time, source_id, line_no
-  FROM ws WHERE status = 101 AND request_time < 1
-  UNION ALL
-  SELECT ts, CASE WHEN status >= 502 THEN 'upstream-down' WHEN status = 403 THEN 'refused-upgrade' ELSE 'not-upgraded' END, proxy,
-         addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
-         format('{} answered {} to an upgrade request', proxy, status), request_time, source_id, line_no
-  FROM ws WHERE status >= 502 OR status = 403 OR (status = 200 AND lower(coalesce(upgrade, '')) = 'websocket')
-  UNION ALL
-  -- a gateway that is down fails every request through the proxy, not only upgrades
-  SELECT ts, 'upstream-down', proxy, coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr), coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr),
-         'proxy', status, format('{} answered {} ({})', proxy, status, coalesce(upstream_status, 'no upstream')), request_time, source_id, line_no
-  FROM proxy_requests WHERE ts IS NOT NULL AND status IN (502, 503, 504) AND NOT (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
-  UNION ALL
-  SELECT ts, 'upstream-down', proxy, NULL, NULL, 'proxy', NULL, proxy || ': ' || coalesce(message, kind), NULL, source_id, line_no
-  FROM proxy_errors WHERE ts IS NOT NULL AND kind = 'connect-refused'
-), gw_all AS MATERIALIZED (
-  -- the gateway's and the clients' lines that are symptoms, with their family (normal closes drop out here)
-  SELECT * FROM (
-    SELECT g.ts, g.source_id, g.line_no, g.event, g.conn_id, g.device_id, g.fwd, g.user_agent, g.service, g.container, g.close_code, g.message,
-           coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), rtrim(g.remote, ':')) AS addr,
-           CASE WHEN g.event IN ('fatal-start', 'restart-loop-breaker') THEN 'config-fatal'
-                WHEN g.event = 'invalid-frame' THEN 'release-cut'
-                WHEN g.event = 'untrusted-proxy-headers' THEN 'refused-upgrade'
-                WHEN g.event = 'client-connect-failed' THEN 'upstream-down'
-                WHEN contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'pairing required') OR g.cause = 'pairing-required'
-                     OR g.auth_reason = 'device_token_mismatch' THEN 'pairing'
-                WHEN g.auth_reason = 'token_mismatch' OR g.close_code = 4001 OR g.event = 'client-auth-failed'
-                     OR contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'token mismatch') THEN 'token'
-                WHEN g.close_code IN (1012, 1013) THEN 'restart-notice'
-                WHEN g.close_code = 1006 THEN 'transport' END AS family
-    FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
-      'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers'))
-  WHERE family IS NOT NULL
-), twice AS (
-  -- the same close in the console log and the file log is one close (same connection id): keep one source's line,
-  -- the one that names the device (a hash aggregation: much cheaper than a window over every line)
-  SELECT conn_id, event, arg_min(source_id, (device_id IS NULL, source_id)) AS keep_source
-  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, event HAVING count(DISTINCT source_id) > 1
-), gw_rows AS MATERIALIZED (
-  SELECT g.ts, g.family,
-         CASE WHEN g.event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(g.fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
-              ELSE 'direct' END AS path,
-         -- a session the proxy cut is known to the gateway only by its connection id
-         CASE WHEN g.event = 'invalid-frame' THEN coalesce(g.conn_id, g.source_id || ':' || g.line_no)
-              ELSE coalesce(g.device_id, g.addr || coalesce(' ' || g.user_agent, ''), g.conn_id, coalesce(g.service, g.container, 'client') || ' (client log)') END AS client_key,
-         g.addr, CASE WHEN g.event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, g.close_code,
-         left(g.message, 240), NULL::DOUBLE, g.source_id, g.line_no
-  FROM gw_all g LEFT JOIN twice t ON t.conn_id = g.conn_id AND t.event = g.event
-  WHERE t.conn_id IS NULL OR g.source_id = t.keep_source
-)
-SELECT ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no, NULL
-FROM (
-  SELECT * FROM gw_rows
-  UNION ALL
-  -- the proxy's line for a client the gateway (or the client) already explained at that instant is the same failure
-  SELECT p.* FROM proxy_rows p
-  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
-                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
-) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
-
 -- Candidate changes from every source (docs/schema.md, table candidate_changes).
 DELETE FROM candidate_changes;
 INSERT INTO candidate_changes
@@ -242,6 +133,121 @@ SELECT 'mount:' || g.service || '@' || strftime(g.started, '%Y%m%dT%H%M%S'), g.s
        format('state mount {} → {}', mo.src || ':' || mo.dest, coalesce(mn.src || ':' || mn.dest, 'none'))
 FROM g JOIN m mo ON mo.container_id = g.prev_id LEFT JOIN m mn ON mn.container_id = g.container_id
 WHERE g.prev_id IS NOT NULL AND g.prev_id <> g.container_id AND (mn.container_id IS NULL OR mo.src <> mn.src OR mo.dest <> mn.dest);
+
+-- Symptoms: one row per client-visible failure (docs/schema.md, table symptoms).
+DELETE FROM symptoms;
+INSERT INTO symptoms
+WITH kinds AS (
+  -- the proxies of the case: those whose logs were read, whose containers ran, whose config is in the evidence
+  SELECT DISTINCT proxy FROM proxy_requests UNION SELECT DISTINCT proxy FROM proxy_errors
+  UNION SELECT DISTINCT proxy_of(image, service) FROM containers WHERE proxy_of(image, service) IS NOT NULL
+  UNION SELECT DISTINCT component_of(surface, NULL) FROM config_values WHERE surface IN ('nginx.conf', 'caddyfile', 'haproxy.cfg')
+), proxied AS (
+  -- the path of a forwarded connection the gateway saw: the one proxy of the case, else "proxy"
+  SELECT CASE WHEN count(*) = 1 THEN any_value(proxy) ELSE 'proxy' END AS p FROM kinds
+), timeouts AS (
+  -- every idle timeout a proxy's config ever held (below 10 minutes), per proxy
+  SELECT component_of(surface, path) AS proxy, list(DISTINCT duration_seconds(value)) AS secs
+  FROM config_values WHERE is_idle_timeout_key(key) AND duration_seconds(value) < 600 GROUP BY 1
+), ws AS (
+  SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade,
+         coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
+  FROM proxy_requests
+  WHERE ts IS NOT NULL AND (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
+), ended AS MATERIALIZED (
+  -- upgraded sessions that ended (nginx/HAProxy 101, Caddy status 0), with how many ended in the same second
+  SELECT *, count(*) OVER (PARTITION BY proxy, epoch(ts)::BIGINT) AS same_second
+  FROM ws WHERE status IN (101, 0) AND coalesce(request_time, 0) > 1
+), cuts AS (
+  -- a cut instant counts when it comes when the release's drain ends (reload + worker_shutdown_timeout /
+  -- hard-stop-after; at once for Caddy): an old worker that leaves earlier left because its sessions had ended
+  SELECT c.proxy, c.ts FROM proxy_cut_instants c JOIN candidate_changes r ON r.kind = 'release' AND r.component = c.proxy
+   AND abs(epoch(c.ts) - epoch(r.ts) - coalesce(r.seconds, 0)) <= 3
+  GROUP BY ALL
+), cut AS (
+  SELECT e.source_id, e.line_no, min(c.ts) AS cut_ts FROM ended e JOIN cuts c
+    ON c.proxy = e.proxy AND e.ts BETWEEN c.ts - INTERVAL 1500 MILLISECOND AND c.ts + INTERVAL 2 SECOND
+   AND e.started_at < c.ts - INTERVAL 500 MILLISECOND
+  GROUP BY ALL
+), timed_out AS (
+  SELECT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
+  WHERE len(list_filter(t.secs, lambda x: e.request_time BETWEEN x - 1 AND x + 3)) > 0
+  UNION
+  -- the proxy's own "upstream timed out … upgraded" line within a second (joined by second: an equality, not a range)
+  SELECT e.source_id, e.line_no FROM ended e
+  JOIN (SELECT DISTINCT proxy, epoch(ts)::BIGINT + d AS sec FROM proxy_errors, unnest([-1, 0, 1]) AS t(d)
+        WHERE kind = 'upstream-timeout' AND upgraded AND ts IS NOT NULL) x ON x.proxy = e.proxy AND x.sec = epoch(e.ts)::BIGINT
+), proxy_rows AS (
+  SELECT e.ts, CASE WHEN c.cut_ts IS NOT NULL THEN 'release-cut' ELSE 'transport' END AS family, e.proxy AS path,
+         e.addr || coalesce(' ' || nullif(e.user_agent, '-'), '') AS client_key, e.addr, 'proxy' AS observer, NULL::INTEGER AS code,
+         format('{} {} session ended after {} s{}', e.proxy, e.status, round(e.request_time, 3),
+                CASE WHEN c.cut_ts IS NOT NULL THEN ' with a release' WHEN t.line_no IS NOT NULL THEN ' (≈ a configured timeout)' ELSE ' together with others' END) AS detail,
+         e.request_time AS lifetime_s, e.source_id, e.line_no
+  FROM ended e LEFT JOIN cut c USING (source_id, line_no) LEFT JOIN timed_out t USING (source_id, line_no)
+  WHERE c.cut_ts IS NOT NULL OR t.line_no IS NOT NULL OR e.same_second >= 2
+  UNION ALL
+  -- an upgrade the gateway closed right after the handshake (a 1008 at the client: pairing or token, which the
+  -- gateway's own line tells when it is in the evidence; de-duplicated against it below)
+  SELECT ts, 'handshake-refused', proxy, addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
+         format('{} {} session closed after {} s, at the handshake', proxy, status, round(request_time, 3)), request_time, source_id, line_no
+  FROM ws WHERE status = 101 AND request_time < 1
+  UNION ALL
+  SELECT ts, CASE WHEN status >= 502 THEN 'upstream-down' WHEN status = 403 THEN 'refused-upgrade' ELSE 'not-upgraded' END, proxy,
+         addr || coalesce(' ' || nullif(user_agent, '-'), ''), addr, 'proxy', status,
+         format('{} answered {} to an upgrade request', proxy, status), request_time, source_id, line_no
+  FROM ws WHERE status >= 502 OR status = 403 OR (status = 200 AND lower(coalesce(upgrade, '')) = 'websocket')
+  UNION ALL
+  -- a gateway that is down fails every request through the proxy, not only upgrades
+  SELECT ts, 'upstream-down', proxy, coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr), coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr),
+         'proxy', status, format('{} answered {} ({})', proxy, status, coalesce(upstream_status, 'no upstream')), request_time, source_id, line_no
+  FROM proxy_requests WHERE ts IS NOT NULL AND status IN (502, 503, 504) AND NOT (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
+  UNION ALL
+  SELECT ts, 'upstream-down', proxy, NULL, NULL, 'proxy', NULL, proxy || ': ' || coalesce(message, kind), NULL, source_id, line_no
+  FROM proxy_errors WHERE ts IS NOT NULL AND kind = 'connect-refused'
+), gw_all AS MATERIALIZED (
+  -- the gateway's and the clients' lines that are symptoms, with their family (normal closes drop out here)
+  SELECT * FROM (
+    SELECT g.ts, g.source_id, g.line_no, g.event, g.conn_id, g.device_id, g.fwd, g.user_agent, g.service, g.container, g.close_code, g.message,
+           coalesce(nullif(trim(split_part(g.fwd, ',', 1)), ''), rtrim(g.remote, ':')) AS addr,
+           CASE WHEN g.event IN ('fatal-start', 'restart-loop-breaker') THEN 'config-fatal'
+                WHEN g.event = 'invalid-frame' THEN 'release-cut'
+                WHEN g.event = 'untrusted-proxy-headers' THEN 'refused-upgrade'
+                WHEN g.event = 'client-connect-failed' THEN 'upstream-down'
+                WHEN contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'pairing required') OR g.cause = 'pairing-required'
+                     OR g.auth_reason = 'device_token_mismatch' THEN 'pairing'
+                WHEN g.auth_reason = 'token_mismatch' OR g.close_code = 4001 OR g.event = 'client-auth-failed'
+                     OR contains(lower(coalesce(g.close_reason, '') || ' ' || g.message), 'token mismatch') THEN 'token'
+                WHEN g.close_code IN (1012, 1013) THEN 'restart-notice'
+                WHEN g.close_code = 1006 THEN 'transport' END AS family
+    FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
+      'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers'))
+  WHERE family IS NOT NULL
+), twice AS (
+  -- the same close in the console log and the file log is one close (same connection id): keep one source's line,
+  -- the one that names the device (a hash aggregation: much cheaper than a window over every line)
+  SELECT conn_id, event, arg_min(source_id, (device_id IS NULL, source_id)) AS keep_source
+  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, event HAVING count(DISTINCT source_id) > 1
+), gw_rows AS MATERIALIZED (
+  SELECT g.ts, g.family,
+         CASE WHEN g.event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(g.fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
+              ELSE 'direct' END AS path,
+         -- a session the proxy cut is known to the gateway only by its connection id
+         CASE WHEN g.event = 'invalid-frame' THEN coalesce(g.conn_id, g.source_id || ':' || g.line_no)
+              ELSE coalesce(g.device_id, g.addr || coalesce(' ' || g.user_agent, ''), g.conn_id, coalesce(g.service, g.container, 'client') || ' (client log)') END AS client_key,
+         g.addr, CASE WHEN g.event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, g.close_code,
+         left(g.message, 240), NULL::DOUBLE, g.source_id, g.line_no
+  FROM gw_all g LEFT JOIN twice t ON t.conn_id = g.conn_id AND t.event = g.event
+  WHERE t.conn_id IS NULL OR g.source_id = t.keep_source
+)
+SELECT ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no, NULL
+FROM (
+  SELECT * FROM gw_rows
+  UNION ALL
+  -- the proxy's line for a client the gateway (or the client) already explained at that instant is the same failure
+  SELECT p.* FROM proxy_rows p
+  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
+                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
+) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
 
 -- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
 -- after a gap of more than 3 × the usual gap (75th percentile) of that family and path, at least 2 min, at most 30 min,

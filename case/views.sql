@@ -192,9 +192,9 @@ CREATE OR REPLACE MACRO is_gateway_service(s) AS
 -- Seconds in HAProxy's and nginx's time syntax ("20s", "1h", "500ms", "60").
 CREATE OR REPLACE MACRO duration_seconds(v) AS nginx_seconds(v);
 
--- The instants at which a proxy release ended sessions: an nginx worker leaving after a reload (or the reload plus
--- its worker_shutdown_timeout when the error log says nothing), HAProxy's hard stop of its old worker, Caddy's
--- reload of a changed config (it cuts at once).
+-- The instants at which a proxy release may have ended sessions: an nginx worker leaving after a reload, HAProxy's
+-- hard stop of its old worker, Caddy's reload of a changed config (it cuts at once). The symptoms count one as a cut
+-- only when it comes at the end of the release's drain (case/derived.sql).
 CREATE OR REPLACE VIEW proxy_cut_instants AS
 SELECT proxy, ts, source_id, line_no, message AS what FROM proxy_errors
 WHERE ts IS NOT NULL AND (

@@ -23,8 +23,7 @@ WITH rel AS (
   -- symptoms at each release's cut instant (release + drain, or the drain the proxy logged)
   SELECT r.episode_id, r.change_id, count(*) AS n, min(s.ts) AS first_cut, count(DISTINCT s.client_key) AS clients
   FROM rel r JOIN symptoms s ON s.episode_id = r.episode_id
-   AND (s.family = 'release-cut' OR s.ts BETWEEN r.release_ts + to_seconds(r.drain_s) - INTERVAL 2 SECOND AND r.release_ts + to_seconds(r.drain_s) + INTERVAL 3 SECOND)
-   AND s.ts BETWEEN r.release_ts - INTERVAL 1 SECOND AND r.release_ts + to_seconds(r.drain_s) + INTERVAL 5 SECOND
+   AND s.ts BETWEEN r.release_ts + to_seconds(r.drain_s) - INTERVAL 2 SECOND AND r.release_ts + to_seconds(r.drain_s) + INTERVAL 3 SECOND
   GROUP BY ALL
 ), survived AS (
   -- sessions that spanned the release and went on well past its drain
