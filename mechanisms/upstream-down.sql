@@ -16,10 +16,12 @@
 --   Nothing to fix: planned work. Announce restarts, and keep the healthcheck's start_period above the gateway's cold start.
 -- ---
 WITH ups AS (
-  -- when the gateway was serving again: its ready (or listening) lines
-  SELECT ts FROM gateway_events WHERE event IN ('ready', 'listening') AND ts IS NOT NULL
+  -- when the gateway was serving again: its ready (or listening) lines, a handshake it answered (an upgrade a proxy
+  -- passed, a connection it refused for pairing or token), whichever the evidence still has
+  SELECT ts FROM gateway_events WHERE event IN ('ready', 'listening', 'closed-before-connect', 'unauthorized') AND ts IS NOT NULL
+  UNION ALL SELECT started_at FROM proxy_requests WHERE status = 101 AND started_at IS NOT NULL
 ), downs AS (
-  -- graceful deaths and starts of the gateway, with when it served again (its next ready line, else 30 s after the
+  -- graceful deaths and starts of the gateway, with when it served again (the first sign of it, else 30 s after the
   -- next start)
   SELECT d.*, coalesce((SELECT min(u.ts) FROM ups u WHERE u.ts > d.ts),
                        (SELECT min(s.ts) FROM candidate_changes s WHERE s.kind = 'container' AND s.component = d.component
