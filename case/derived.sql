@@ -252,8 +252,8 @@ FROM (
 -- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
 -- after a gap of more than 3 × the usual gap (75th percentile) of that family and path, at least 2 min, at most 30 min,
 -- or where a change altered the mix: the gateway went down (a container kill/die or a gateway signal 2 s before the
--- symptom: every path), a token surface changed (handshake refusals) or the gateway was recreated (handshake
--- refusals, pairing).
+-- symptom: every path), a token surface changed (handshake refusals; transport too for gateway.auth.token, whose hot
+-- reload closes every shared-token session) or the gateway was recreated (handshake refusals, pairing).
 DELETE FROM episodes;
 CREATE OR REPLACE TEMP TABLE episode_split_points AS
 -- the gateway going down changes the mix on every path (families NULL: all)
@@ -265,6 +265,8 @@ UNION SELECT ts - INTERVAL 2 SECOND, NULL FROM gateway_events WHERE event IN ('s
 -- also changes who must pair
 UNION SELECT ts, ['handshake-refused'] FROM candidate_changes
 WHERE kind = 'config' AND (key IN ('gateway.auth.token', 'gateway.remote.token', 'OPENCLAW_GATEWAY_TOKEN') OR key LIKE '%.OPENCLAW_GATEWAY_TOKEN')
+-- a hot-reloaded gateway.auth.token closes every shared-token session at once (4001): the proxies see a transport cut
+UNION SELECT ts, ['transport'] FROM candidate_changes WHERE kind = 'config' AND key = 'gateway.auth.token'
 UNION SELECT ts, ['handshake-refused', 'pairing'] FROM candidate_changes
 WHERE kind = 'container' AND action IN ('recreate', 'create') AND is_gateway_service(component);
 CREATE OR REPLACE TEMP TABLE episode_assign AS

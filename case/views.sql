@@ -271,7 +271,11 @@ WITH v AS (
   SELECT f.*, h.clients, h.ev, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
          -- a mechanism that fails every connection of a path (the gateway warns once per process about untrusted
          -- proxies) is an outage of that path however few lines it left
-         (f.whole_path OR h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before) OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
+         -- otherwise several clients (or half the path's) for a while: one instant's cut that clients reconnect from at
+         -- once is not an outage
+         (f.whole_path
+          OR ((h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before)) AND epoch(f.end_ts) - epoch(f.start_ts) >= 30)
+          OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
            -- what nothing explains counts only when it lasted (sessions that end together for a moment are often clients leaving)
            AND (f.mechanism IS NOT NULL OR epoch(f.end_ts) - epoch(f.start_ts) >= 30) AS big
   FROM f JOIN hit h USING (mechanism, cause_key, island)

@@ -2,7 +2,7 @@
 -- id: token-divergence
 -- title: The token the gateway enforces differs from the one its clients send
 -- query: token-divergence
--- explains: [token, handshake-refused]
+-- explains: [token, handshake-refused, transport]
 -- contradicts: []
 -- triggers: >
 --   A change of a token surface — gateway.auth.token or gateway.remote.token in openclaw.json, OPENCLAW_GATEWAY_TOKEN
@@ -25,6 +25,8 @@ WITH tok AS (
   FROM episodes e JOIN tok t ON t.ts <= e.start_ts + INTERVAL 2 SECOND AND t.ts >= e.start_ts - INTERVAL 1 DAY
   -- handshakes a proxy saw refused count when the gateway's own lines are missing (its container's logs lost)
   WHERE e.family = 'token' OR (e.family = 'handshake-refused' AND t.ts >= e.start_ts - INTERVAL 10 MINUTE)
+     -- the shared-token sessions a hot reload of gateway.auth.token closed at once (4001), as the proxies saw them
+     OR (e.family = 'transport' AND t.key = 'gateway.auth.token' AND e.start_ts BETWEEN t.ts AND t.ts + INTERVAL 5 SECOND)
   QUALIFY row_number() OVER (PARTITION BY e.episode_id ORDER BY t.ts DESC, t.key) = 1
 ), same_commit AS (
   -- a rotation done the right way changes every token surface in one commit
@@ -55,7 +57,9 @@ WITH tok AS (
   SELECT c.episode_id, count(DISTINCT s.client_key) AS n, count(*) FILTER (WHERE s.code = 4001) AS auth_changed
   FROM cand c JOIN symptoms s ON s.episode_id = c.episode_id GROUP BY c.episode_id
 )
-SELECT c.episode_id, c.change_id, a.trigger_id, x.fix_id, c.symptoms AS explained, 1.0 AS key_match, 1.0 AS path_match,
+SELECT c.episode_id, c.change_id, a.trigger_id, x.fix_id,
+       CASE WHEN e.family = 'transport' THEN (SELECT count(*) FROM symptoms s WHERE s.episode_id = c.episode_id AND s.ts <= c.change_ts + INTERVAL 5 SECOND)
+            ELSE c.symptoms END::INTEGER AS explained, 1.0 AS key_match, 1.0 AS path_match,
        CASE WHEN epoch(c.start_ts) - epoch(c.change_ts) <= 300 THEN 1.0 ELSE 0.6 END AS lag_fit,
        (sc.surfaces_changed >= greatest(sc.surfaces_known, 2) OR (x.fix_id IS NULL AND epoch(c.end_ts) - epoch(c.change_ts) <= 300)) AS planned,
        round(epoch(c.start_ts) - epoch(c.change_ts), 1) AS lag_s,

@@ -15,9 +15,14 @@
 -- remediation: >
 --   Find out who or what killed the gateway (the host's kernel log for the OOM killer, shell history for `docker kill`), and let `restart: unless-stopped` bring it back; never stop the gateway with SIGKILL.
 -- ---
-WITH deaths AS (
-  SELECT d.*, (SELECT min(s.ts) FROM candidate_changes s WHERE s.kind = 'container' AND s.component = d.component AND s.action IN ('start', 'restart')
-                AND s.ts > d.ts) AS back_ts
+WITH ups AS (
+  -- when the gateway served again: its ready line, a handshake it answered (as in upstream-down.sql)
+  SELECT ts FROM gateway_events WHERE event IN ('ready', 'listening', 'closed-before-connect', 'unauthorized') AND ts IS NOT NULL
+  UNION ALL SELECT started_at FROM proxy_requests WHERE status = 101 AND started_at IS NOT NULL
+), deaths AS (
+  SELECT d.*, coalesce((SELECT min(u.ts) FROM ups u WHERE u.ts > d.ts + INTERVAL 1 SECOND),
+                       (SELECT min(s.ts) FROM candidate_changes s WHERE s.kind = 'container' AND s.component = d.component
+                         AND s.action IN ('start', 'restart') AND s.ts > d.ts) + INTERVAL 30 SECOND) AS back_ts
   FROM candidate_changes d
   WHERE d.kind = 'container' AND d.action = 'die' AND NOT coalesce(d.planned, false) AND coalesce(d.exit_code, 0) NOT IN (0, 78)
     AND is_gateway_service(d.component)
@@ -29,8 +34,8 @@ WITH deaths AS (
   GROUP BY d.change_id
 ), hit AS (
   SELECT e.episode_id, e.family, e.start_ts, e.end_ts, e.symptoms, e.path, d.change_id, d.ts AS die_ts, d.exit_code, d.back_ts, d.component, d.detail,
-         count(*) FILTER (WHERE s.ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts + INTERVAL 10 MINUTE) + INTERVAL 60 SECOND) AS n
-  FROM episodes e JOIN deaths d ON e.start_ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts + INTERVAL 10 MINUTE) + INTERVAL 60 SECOND
+         count(*) FILTER (WHERE s.ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts + INTERVAL 10 MINUTE) + INTERVAL 30 SECOND) AS n
+  FROM episodes e JOIN deaths d ON e.start_ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts + INTERVAL 10 MINUTE) + INTERVAL 30 SECOND
   JOIN symptoms s ON s.episode_id = e.episode_id
   WHERE e.family IN ('upstream-down', 'transport', 'restart-notice')
   GROUP BY ALL
@@ -41,7 +46,7 @@ SELECT h.episode_id, coalesce(k.kill_id, h.change_id) AS change_id, h.change_id 
        false AS planned, round(epoch(h.start_ts) - epoch(h.die_ts), 1) AS lag_s,
        format('The gateway was killed at {} ({}{}) with no change behind it; clients on every path lost the gateway for {}',
               strftime(h.die_ts, '%H:%M:%S'), coalesce(k.kill_detail || ', then ', ''), h.detail,
-              CASE WHEN h.back_ts IS NOT NULL THEN human_duration(epoch(h.back_ts) - epoch(h.die_ts)) || ' until the next start' ELSE 'the rest of the evidence' END) AS headline,
+              CASE WHEN h.back_ts IS NOT NULL THEN human_duration(epoch(h.back_ts) - epoch(h.die_ts)) || ' until it served again' ELSE 'the rest of the evidence' END) AS headline,
        format('the gateway died (exit {}) {} s before the first failure on {}, with no graceful stop before it', h.exit_code,
               round(epoch(h.start_ts) - epoch(h.die_ts), 1), h.path) AS why,
        CASE WHEN k.kill_id IS NULL THEN 'no kill event precedes the death: killed from outside docker (the OOM killer, kill -9 on the host) or crashed; the host''s kernel log would tell' END AS missing,

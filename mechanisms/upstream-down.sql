@@ -33,8 +33,8 @@ WITH ups AS (
                                                  AND p.action = 'die' AND p.ts BETWEEN d.ts - INTERVAL 2 MINUTE AND d.ts)))
 ), hit AS (
   SELECT e.episode_id, e.start_ts, e.path, d.change_id, d.ts AS down_ts, d.action, d.back_ts, d.detail,
-         count(*) FILTER (WHERE s.ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts) + INTERVAL 90 SECOND) AS n
-  FROM episodes e JOIN downs d ON e.start_ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts) + INTERVAL 90 SECOND
+         count(*) FILTER (WHERE s.ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts) + INTERVAL 15 SECOND) AS n
+  FROM episodes e JOIN downs d ON e.start_ts BETWEEN d.ts - INTERVAL 3 SECOND AND coalesce(d.back_ts, d.ts) + INTERVAL 15 SECOND
   JOIN symptoms s ON s.episode_id = e.episode_id
   WHERE e.family IN ('upstream-down', 'transport', 'restart-notice')
   GROUP BY ALL
