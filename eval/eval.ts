@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scoreBundle, totals, type BundleScore, type Finding, type Totals, type TruthLike } from './score.js';
 import { synthesizeTruth } from './synthetic-truth.js';
-import { repoRoot as findRoot } from '../lab/root.js';
+import { clawtrailCli, repoRoot as findRoot } from '../lab/root.js';
 import { LAB_FINGERPRINT_KEY } from '../lab/driver.js';
 import { baselineOf, regressions, type Baseline } from './baseline.js';
 
@@ -49,7 +49,7 @@ export function readCommitMap(bundle: string): Map<string, string> {
 
 function analyze(t: Target, outDir: string): Promise<Finding[]> {
   return new Promise((resolve, reject) => {
-    const args = [path.join(repoRoot, 'dist', 'cli.js'), 'analyze', t.bundle, '--out', outDir, '--reports', 'json', '-q'];
+    const args = [clawtrailCli(repoRoot), 'analyze', t.bundle, '--out', outDir, '--reports', 'json', '-q'];
     if (t.kind === 'lab') args.push('--fingerprint-key', LAB_FINGERPRINT_KEY);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';

@@ -8,6 +8,7 @@ import { Sandbox, run, sleep, type Started } from './sandbox.js';
 import { type Action, type ProbeSpec, type Scenario } from './scenario.js';
 import { defaultSettings, writeStack, tokenValue, GATEWAY_IMAGE, PROXY_IMAGE, PROXY_PORT, GATEWAY_PORT, type Settings } from './stack.js';
 import { computeTruth } from './truth.js';
+import { clawtrailCli } from './root.js';
 
 export const LAB_FINGERPRINT_KEY = 'clawtrail-lab-recordings'; // the recordings' key: eval analyzes with the same
 const PROJECT = 'openclaw';
@@ -176,7 +177,7 @@ export class Driver {
 
   private startWatch(): void {
     const out = path.join(this.work, 'watch');
-    this.watch = this.sb.startOnHost('watch', process.execPath, [path.join(this.env.repoRoot, 'dist', 'cli.js'), 'collect', '--watch', '--project', PROJECT,
+    this.watch = this.sb.startOnHost('watch', process.execPath, [clawtrailCli(this.env.repoRoot), 'collect', '--watch', '--project', PROJECT,
       '--out', out, '--fingerprint-key', LAB_FINGERPRINT_KEY, '--interval', '1', '--max-size', '64'], { out: path.join(this.work, 'watch.log'), env: this.sb.env() });
     this.mark('watch-start', { pid: this.watch.pid });
   }
@@ -312,7 +313,7 @@ export class Driver {
 
   private collect(): void {
     const bundle = path.join(this.recording, 'bundle');
-    const cli = path.join(this.env.repoRoot, 'dist', 'cli.js');
+    const cli = clawtrailCli(this.env.repoRoot);
     const env = this.sb.env();
     if (this.s.topology.collector === 'print-script') {
       const script = run(process.execPath, [cli, 'collect', '--print-script'], { env }).stdout;

@@ -11,3 +11,9 @@ export function repoRoot(from = path.dirname(fileURLToPath(import.meta.url))): s
     if (path.dirname(dir) === dir) throw new Error(`no clawtrail checkout above ${from}`);
   }
 }
+
+/** The clawtrail CLI as package.json's `bin` names it (dist/cli.js today), so the lab follows a move of the entry. */
+export function clawtrailCli(root = repoRoot()): string {
+  const bin = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).bin;
+  return path.join(root, typeof bin === 'string' ? bin : bin.clawtrail);
+}

@@ -94,6 +94,8 @@ export class Sandbox {
     for (const st of [...this.started].reverse()) if (st.name !== 'dockerd') await this.stop(st);
     if (removeProject && this.dockerdPid) { try { removeProject(); } catch (e) { this.log(`removing the project failed: ${(e as Error).message}`); } }
     for (const st of [...this.started]) await this.stop(st, 20000);
+    // dockerd leaves its namespace handle mounted in the exec root; release it with the namespace
+    run('umount', [path.join(this.engineDir, 'exec', 'netns', 'default')], { allowFail: true });
     try { run('ip', ['netns', 'delete', this.netns]); } catch { /* already gone */ }
   }
 

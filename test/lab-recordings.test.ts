@@ -9,11 +9,11 @@ import path from 'node:path';
 import { MECHANISMS, checkScenario, listScenarios, loadScenario } from '../lab/scenario.js';
 import { computeTruth, readJsonLines, symptomOf, type ProbeEvent } from '../lab/truth.js';
 import { defaultSettings, tokenValue } from '../lab/stack.js';
-import { repoRoot } from '../lab/root.js';
+import { clawtrailCli, repoRoot } from '../lab/root.js';
 
 const ROOT = repoRoot();
 const RECORDINGS = path.join(ROOT, 'lab', 'recordings');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CLI = clawtrailCli(ROOT);
 const recorded = fs.existsSync(RECORDINGS) ? fs.readdirSync(RECORDINGS).filter((d) => fs.existsSync(path.join(RECORDINGS, d, 'truth.json'))).sort() : [];
 
 function filesUnder(dir: string): string[] {
