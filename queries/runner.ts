@@ -218,6 +218,9 @@ function explanation(row: Record<string, unknown>, cite: (c: Citation) => Citati
   };
 }
 
+/** The explanation columns kept in details as well (see findingValues). */
+const EXPLANATION_COLUMNS = ['impact', 'mechanism', 'trigger', 'runner_up', 'fix'];
+
 const INSERT_FINDINGS = `INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence,
   details, headline, impact, mechanism, trigger, runner_up, fix) VALUES`;
 
@@ -243,7 +246,9 @@ function findingValues(q: QuerySpec, row: Record<string, unknown>, paths: Map<nu
   const severity = row.severity && severityRank(String(row.severity)) >= 0 ? String(row.severity) : q.severity;
   const statement = String(row.statement ?? q.title);
   const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!(FINDING_COLUMNS as readonly string[]).includes(k)) details[k] = v;
+  // details keep the row's own columns, the explanation columns too in the richer shape the query gave them (a trigger's
+  // commit and key, a fix's value), which the finding's fields render in words
+  for (const [k, v] of Object.entries(row)) if (!(FINDING_COLUMNS as readonly string[]).includes(k) || EXPLANATION_COLUMNS.includes(k)) details[k] = v;
   const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(String(v)));
   const json = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(JSON.stringify(v)));
   // what the runner says about a query it could not run (coverage, query-error) belongs to coverage, with nothing to do
