@@ -37,7 +37,7 @@ export interface IngestOptions {
 export interface IngestResult {
   sources: SourceSummary[];
   skipped: { path: string; reason: string }[];
-  problems: { path: string; reason: string }[];
+  problems: { path: string; reason: string; partial?: boolean }[];   // partial: read, but not as a whole (it changed while read)
 }
 
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
@@ -330,7 +330,7 @@ async function ingestFile(
       const reason = `changed while it was read (${before.size} bytes when the read began, ${now.size} after): its rows may not match its sha256 and line count; read a copy that no longer changes`;
       notes.push(reason);
       status = 'partial';
-      result.problems.push({ path: file.path, reason });
+      result.problems.push({ path: file.path, reason, partial: true });
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
     progress(`${file.path}: done`, scan.lines);
