@@ -222,11 +222,12 @@ WITH kinds AS (
     FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
       'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers'))
   WHERE family IS NOT NULL
-), twice AS (
-  -- the same close in the console log and the file log is one close (same connection id): keep one source's line,
-  -- the one that names the device (a hash aggregation: much cheaper than a window over every line)
-  SELECT conn_id, event, arg_min(source_id, (device_id IS NULL, source_id)) AS keep_source
-  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, event HAVING count(DISTINCT source_id) > 1
+), once AS (
+  -- one connection is one failure, however many lines tell it: the gateway's `unauthorized` and `closed before
+  -- connect` of one connection id, or the same close in the console log and the file log. Keep one line per
+  -- connection and family, the one that names the device (a hash aggregation: much cheaper than a window)
+  SELECT conn_id, family, arg_min({'s': source_id, 'l': line_no}, (device_id IS NULL, ts, source_id, line_no)) AS keep
+  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, family HAVING count(*) > 1
 ), gw_rows AS MATERIALIZED (
   SELECT g.ts, g.family,
          CASE WHEN g.event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(g.fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
@@ -236,17 +237,27 @@ WITH kinds AS (
               ELSE coalesce(g.device_id, g.addr || coalesce(' ' || g.user_agent, ''), g.conn_id, coalesce(g.service, g.container, 'client') || ' (client log)') END AS client_key,
          g.addr, CASE WHEN g.event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, g.close_code,
          left(g.message, 240), NULL::DOUBLE, g.source_id, g.line_no
-  FROM gw_all g LEFT JOIN twice t ON t.conn_id = g.conn_id AND t.event = g.event
-  WHERE t.conn_id IS NULL OR g.source_id = t.keep_source
+  FROM gw_all g LEFT JOIN once t ON t.conn_id = g.conn_id AND t.family = g.family
+  WHERE t.conn_id IS NULL OR (g.source_id = t.keep.s AND g.line_no = t.keep.l)
+), observed AS MATERIALIZED (
+  SELECT * FROM gw_rows WHERE observer = 'gateway'
+  UNION ALL
+  -- the proxy's line for a client the gateway already explained at that instant is the same failure
+  SELECT p.* FROM proxy_rows p
+  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.observer = 'gateway' AND g.addr = p.addr AND g.path = p.path
+                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
+), seen_by_second AS (
+  -- when the gateway or a proxy saw a failure of each kind, by second (a client's own line of that instant is the same
+  -- failure, seen from its end: the observer closer to the cause is more specific)
+  SELECT DISTINCT symptom_kind(family) AS kind, epoch(ts)::BIGINT + d AS sec FROM observed, unnest([-2, -1, 0, 1, 2]) AS t(d)
 )
 SELECT ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no, NULL
 FROM (
-  SELECT * FROM gw_rows
+  SELECT * FROM observed
   UNION ALL
-  -- the proxy's line for a client the gateway (or the client) already explained at that instant is the same failure
-  SELECT p.* FROM proxy_rows p
-  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
-                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
+  SELECT c.* FROM gw_rows c
+  WHERE c.observer = 'client'
+    AND NOT EXISTS (SELECT 1 FROM seen_by_second x WHERE x.kind = symptom_kind(c.family) AND x.sec = epoch(c.ts)::BIGINT)
 ) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
 
 -- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode
