@@ -218,10 +218,12 @@ CREATE OR REPLACE MACRO proxy_of(image, service) AS
   nullif(regexp_extract(lower(coalesce(image, '') || ' ' || coalesce(service, '')), '(nginx|caddy|traefik|haproxy|envoy)', 1), '');
 
 -- Config keys that bound how long an idle WebSocket lives behind each proxy.
+-- (haproxy.cfg keys are `<section>.timeout.<name>`: `defaults.timeout.tunnel`, `effective:fe.timeout.client`.)
 CREATE OR REPLACE MACRO is_idle_timeout_key(k) AS
   k IN ('proxy_read_timeout', 'proxy_send_timeout', 'timeout tunnel', 'timeout client', 'timeout server', 'timeout_tunnel',
         'timeout_client', 'timeout_server', 'transport.respondingTimeouts.readTimeout', 'transport.respondingTimeouts.idleTimeout',
-        'idle_timeout', 'stream_timeout', 'read_timeout');
+        'idle_timeout', 'stream_timeout', 'read_timeout')
+  OR regexp_matches(coalesce(k, ''), '^[^.]+\.timeout\.(tunnel|client|server)$');
 
 -- The gateway's services: compose services or containers whose name says openclaw/gateway, but not a CLI or node host.
 CREATE OR REPLACE MACRO is_gateway_service(s) AS
@@ -235,11 +237,60 @@ CREATE OR REPLACE MACRO symptom_kind(family) AS
 -- Seconds in HAProxy's and nginx's time syntax ("20s", "1h", "500ms", "60").
 CREATE OR REPLACE MACRO duration_seconds(v) AS nginx_seconds(v);
 
+-- Proxy notices with their time, placed when the line states none. HAProxy writes its notices (reload, new worker,
+-- hard stop, worker exits) to stdout without a time when no syslog or docker prefix carries one; the access lines
+-- around them have theirs (written when each session ended, in file order). So an unstamped notice lies between the
+-- stamped lines before and after it in its file, and is placed only where the evidence pins it:
+--   `next-line`: a hard stop followed by the sessions it killed (`K---`), which HAProxy writes at once: their time;
+--                any notice whose neighbours are at most a second apart: the later one;
+--   `hard-stop-after`: a reload (or new worker) notice followed by a hard stop placed so, before the next reload: the
+--                hard stop's time less the configured hard-stop-after, when that falls between its neighbours.
+-- Anything else stays unplaced (ts NULL, as read): a release the evidence cannot date is not guessed.
+CREATE OR REPLACE VIEW proxy_errors_placed AS
+WITH unstamped AS (
+  SELECT DISTINCT source_id FROM proxy_errors WHERE ts IS NULL
+), lines AS (
+  -- every line of those files, stamped or not, in file order, with the nearest stamped line before and after it
+  SELECT *, max(ts) OVER (PARTITION BY source_id ORDER BY line_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ts,
+         min(ts) OVER (PARTITION BY source_id ORDER BY line_no ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_ts,
+         first_value(end_reason IGNORE NULLS) OVER (PARTITION BY source_id ORDER BY line_no ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_access_end
+  FROM (SELECT source_id, line_no, ts, NULL AS kind, end_reason FROM proxy_requests WHERE source_id IN (SELECT source_id FROM unstamped)
+        UNION ALL SELECT source_id, line_no, ts, kind, NULL FROM proxy_errors WHERE source_id IN (SELECT source_id FROM unstamped))
+), first_pass AS (
+  SELECT l.source_id, l.line_no, l.kind, l.prev_ts, l.next_ts,
+         CASE WHEN l.kind = 'hard-stop' AND l.next_access_end = 'killed' THEN l.next_ts
+              WHEN epoch(l.next_ts) - epoch(l.prev_ts) <= 1 THEN l.next_ts END AS placed
+  FROM lines l WHERE l.ts IS NULL AND l.kind IS NOT NULL
+), stops AS (
+  SELECT f.source_id, f.line_no, f.placed, e.proxy FROM first_pass f JOIN proxy_errors e USING (source_id, line_no)
+  WHERE f.kind = 'hard-stop' AND f.placed IS NOT NULL
+), by_stop AS (
+  -- each unplaced reload notice and the first placed hard stop after it, unless another reload comes between
+  SELECT f.source_id, f.line_no, f.prev_ts, f.next_ts, s.placed AS stop_ts, s.proxy
+  FROM first_pass f JOIN stops s ON s.source_id = f.source_id AND s.line_no > f.line_no
+  WHERE f.kind = 'reload' AND f.placed IS NULL
+    AND NOT EXISTS (SELECT 1 FROM proxy_errors r WHERE r.source_id = f.source_id AND r.line_no > f.line_no AND r.line_no < s.line_no
+                      AND r.kind = 'reload' AND r.message LIKE 'Reloading%')
+  QUALIFY row_number() OVER (PARTITION BY f.source_id, f.line_no ORDER BY s.line_no) = 1
+), by_drain AS (
+  -- hard-stop-after as the proxy's config had it then (a dated revision, else the file as collected)
+  SELECT b.source_id, b.line_no, b.stop_ts - to_seconds(
+           (SELECT arg_max(duration_seconds(v.value), v.valid_from) FROM config_values v
+            WHERE component_of(v.surface, v.path) = b.proxy AND v.key LIKE '%hard-stop-after' AND (v.valid_from <= b.stop_ts OR v.valid_from_assumed))) AS placed,
+         b.prev_ts, b.next_ts, b.stop_ts
+  FROM by_stop b
+)
+SELECT e.* REPLACE (coalesce(e.ts, f.placed, d.placed) AS ts),
+       CASE WHEN e.ts IS NOT NULL THEN 'stated' WHEN f.placed IS NOT NULL THEN 'next-line' WHEN d.placed IS NOT NULL THEN 'hard-stop-after' END AS ts_placed
+FROM proxy_errors e
+LEFT JOIN first_pass f USING (source_id, line_no)
+LEFT JOIN (SELECT * FROM by_drain WHERE placed BETWEEN coalesce(prev_ts, placed) AND coalesce(next_ts, stop_ts)) d USING (source_id, line_no);
+
 -- The instants at which a proxy release may have ended sessions: an nginx worker leaving after a reload, HAProxy's
 -- hard stop of its old worker, Caddy's reload of a changed config (it cuts at once). The symptoms count one as a cut
 -- only when it comes at the end of the release's drain (case/derived.sql).
 CREATE OR REPLACE VIEW proxy_cut_instants AS
-SELECT proxy, ts, source_id, line_no, message AS what FROM proxy_errors
+SELECT proxy, ts, source_id, line_no, message AS what FROM proxy_errors_placed
 WHERE ts IS NOT NULL AND (
       (proxy = 'nginx' AND kind = 'worker-exit' AND regexp_matches(coalesce(message, ''), '^exiting$'))
    OR (proxy = 'haproxy' AND regexp_matches(coalesce(message, ''), '(?i)hard-stop|Former worker .* exited'))
