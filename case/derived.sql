@@ -52,7 +52,7 @@ SELECT 'release:' || component || '@' || strftime(ts, '%Y%m%dT%H%M%S'), ts, 'rel
        CASE component
          WHEN 'caddy' THEN 0
          ELSE (SELECT duration_seconds(arg_max(v.value, v.valid_from)) FROM config_values v
-               WHERE component_of(v.surface, v.path) = r.component AND v.key IN ('worker_shutdown_timeout', 'hard-stop-after', 'hard_stop_after')
+               WHERE component_of(v.surface, v.path) = r.component AND (v.key = 'worker_shutdown_timeout' OR v.key LIKE '%hard-stop-after' OR v.key = 'hard_stop_after')
                  AND (v.valid_from <= r.ts OR v.valid_from_assumed)) END,
        NULL, NULL, source_id, line_no, what
 FROM (
@@ -61,7 +61,8 @@ FROM (
   SELECT * FROM (
     SELECT *, sum(CASE WHEN ts - prev_ts <= INTERVAL 3 SECOND THEN 0 ELSE 1 END) OVER (PARTITION BY component ORDER BY ts, pref) AS n
     FROM (SELECT *, lag(ts) OVER (PARTITION BY component ORDER BY ts, pref) AS prev_ts FROM (
-      SELECT proxy AS component, ts, source_id, line_no, message AS what, 0 AS pref FROM proxy_errors
+      -- (HAProxy's unstamped notices where the evidence places them: proxy_errors_placed)
+      SELECT proxy AS component, ts, source_id, line_no, message AS what, 0 AS pref FROM proxy_errors_placed
       WHERE kind = 'reload' AND ts IS NOT NULL AND NOT contains(coalesce(message, ''), 'config is unchanged')
       UNION ALL
       -- a new nginx worker pid in the access log (when the error log says nothing), after the first minute of the log
@@ -69,7 +70,7 @@ FROM (
       FROM (SELECT proxy, worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
             FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY proxy, worker_pid) w
       WHERE w.first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM proxy_errors x WHERE x.proxy = w.proxy AND x.kind = 'reload' AND x.ts BETWEEN w.first_ts - INTERVAL 10 MINUTE AND w.first_ts)
+        AND NOT EXISTS (SELECT 1 FROM proxy_errors_placed x WHERE x.proxy = w.proxy AND x.kind = 'reload' AND x.ts BETWEEN w.first_ts - INTERVAL 10 MINUTE AND w.first_ts)
       UNION ALL
       SELECT proxy_of(image, coalesce(service, name)), ts, source_id, line_no,
              action || coalesce(': ' || action_detail, '') || coalesce(' signal=' || signal, ''), 1 FROM docker_events
@@ -150,7 +151,7 @@ WITH kinds AS (
   SELECT component_of(surface, path) AS proxy, list(DISTINCT duration_seconds(value)) AS secs
   FROM config_values WHERE is_idle_timeout_key(key) AND duration_seconds(value) < 600 GROUP BY 1
 ), ws AS (
-  SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade,
+  SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade, end_reason,
          coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
   FROM proxy_requests
   WHERE ts IS NOT NULL AND (is_websocket OR lower(coalesce(upgrade, '')) = 'websocket')
@@ -173,6 +174,9 @@ WITH kinds AS (
   SELECT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
   WHERE len(list_filter(t.secs, lambda x: e.request_time BETWEEN x - 1 AND x + 3)) > 0
   UNION
+  -- the proxy's own word that a timeout ended it (HAProxy cD--/sD--, Envoy's stream idle timeout)
+  SELECT source_id, line_no FROM ended WHERE end_reason IN ('client-timeout', 'server-timeout')
+  UNION
   -- the proxy's own "upstream timed out … upgraded" line within a second (joined by second: an equality, not a range)
   SELECT e.source_id, e.line_no FROM ended e
   JOIN (SELECT DISTINCT proxy, epoch(ts)::BIGINT + d AS sec FROM proxy_errors, unnest([-1, 0, 1]) AS t(d)
@@ -181,7 +185,8 @@ WITH kinds AS (
   SELECT e.ts, CASE WHEN c.cut_ts IS NOT NULL THEN 'release-cut' ELSE 'transport' END AS family, e.proxy AS path,
          e.addr || coalesce(' ' || nullif(e.user_agent, '-'), '') AS client_key, e.addr, 'proxy' AS observer, NULL::INTEGER AS code,
          format('{} {} session ended after {} s{}', e.proxy, e.status, round(e.request_time, 3),
-                CASE WHEN c.cut_ts IS NOT NULL THEN ' with a release' WHEN t.line_no IS NOT NULL THEN ' (≈ a configured timeout)' ELSE ' together with others' END) AS detail,
+                CASE WHEN c.cut_ts IS NOT NULL THEN ' with a release' WHEN e.end_reason IN ('client-timeout', 'server-timeout') THEN format(' ({})', e.end_reason)
+                     WHEN t.line_no IS NOT NULL THEN ' (≈ a configured timeout)' ELSE ' together with others' END) AS detail,
          e.request_time AS lifetime_s, e.source_id, e.line_no
   FROM ended e LEFT JOIN cut c USING (source_id, line_no) LEFT JOIN timed_out t USING (source_id, line_no)
   WHERE c.cut_ts IS NOT NULL OR t.line_no IS NOT NULL OR e.same_second >= 2
@@ -222,11 +227,12 @@ WITH kinds AS (
     FROM gateway_events g WHERE g.ts IS NOT NULL AND g.event IN ('closed-before-connect', 'unauthorized', 'disconnected', 'closed', 'client-closed',
       'client-auth-failed', 'client-connect-failed', 'fatal-start', 'restart-loop-breaker', 'invalid-frame', 'untrusted-proxy-headers'))
   WHERE family IS NOT NULL
-), twice AS (
-  -- the same close in the console log and the file log is one close (same connection id): keep one source's line,
-  -- the one that names the device (a hash aggregation: much cheaper than a window over every line)
-  SELECT conn_id, event, arg_min(source_id, (device_id IS NULL, source_id)) AS keep_source
-  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, event HAVING count(DISTINCT source_id) > 1
+), once AS (
+  -- one connection is one failure, however many lines tell it: the gateway's `unauthorized` and `closed before
+  -- connect` of one connection id, or the same close in the console log and the file log. Keep one line per
+  -- connection and family, the one that names the device (a hash aggregation: much cheaper than a window)
+  SELECT conn_id, family, arg_min({'s': source_id, 'l': line_no}, (device_id IS NULL, ts, source_id, line_no)) AS keep
+  FROM gw_all WHERE conn_id IS NOT NULL GROUP BY conn_id, family HAVING count(*) > 1
 ), gw_rows AS MATERIALIZED (
   SELECT g.ts, g.family,
          CASE WHEN g.event IN ('invalid-frame', 'untrusted-proxy-headers') OR nullif(g.fwd, '') IS NOT NULL THEN (SELECT p FROM proxied)
@@ -236,17 +242,27 @@ WITH kinds AS (
               ELSE coalesce(g.device_id, g.addr || coalesce(' ' || g.user_agent, ''), g.conn_id, coalesce(g.service, g.container, 'client') || ' (client log)') END AS client_key,
          g.addr, CASE WHEN g.event LIKE 'client-%' THEN 'client' ELSE 'gateway' END AS observer, g.close_code,
          left(g.message, 240), NULL::DOUBLE, g.source_id, g.line_no
-  FROM gw_all g LEFT JOIN twice t ON t.conn_id = g.conn_id AND t.event = g.event
-  WHERE t.conn_id IS NULL OR g.source_id = t.keep_source
+  FROM gw_all g LEFT JOIN once t ON t.conn_id = g.conn_id AND t.family = g.family
+  WHERE t.conn_id IS NULL OR (g.source_id = t.keep.s AND g.line_no = t.keep.l)
+), observed AS MATERIALIZED (
+  SELECT * FROM gw_rows WHERE observer = 'gateway'
+  UNION ALL
+  -- the proxy's line for a client the gateway already explained at that instant is the same failure
+  SELECT p.* FROM proxy_rows p
+  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.observer = 'gateway' AND g.addr = p.addr AND g.path = p.path
+                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
+), seen_by_second AS (
+  -- when the gateway or a proxy saw a failure of each kind, by second (a client's own line of that instant is the same
+  -- failure, seen from its end: the observer closer to the cause is more specific)
+  SELECT DISTINCT symptom_kind(family) AS kind, epoch(ts)::BIGINT + d AS sec FROM observed, unnest([-2, -1, 0, 1, 2]) AS t(d)
 )
 SELECT ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no, NULL
 FROM (
-  SELECT * FROM gw_rows
+  SELECT * FROM observed
   UNION ALL
-  -- the proxy's line for a client the gateway (or the client) already explained at that instant is the same failure
-  SELECT p.* FROM proxy_rows p
-  WHERE NOT EXISTS (SELECT 1 FROM gw_rows g WHERE g.addr = p.addr AND g.path = p.path
-                    AND g.ts BETWEEN p.ts - INTERVAL 2 SECOND AND p.ts + INTERVAL 2 SECOND)
+  SELECT c.* FROM gw_rows c
+  WHERE c.observer = 'client'
+    AND NOT EXISTS (SELECT 1 FROM seen_by_second x WHERE x.kind = symptom_kind(c.family) AND x.sec = epoch(c.ts)::BIGINT)
 ) t(ts, family, path, client_key, client_addr, observer, code, detail, lifetime_s, source_id, line_no);
 
 -- Episodes: symptoms per family and path (release cuts go with the transport drops of their path), a new episode

@@ -60,9 +60,18 @@ const WS1006_EXPLANATIONS: Record<string, string[] | null> = {
   unexplained: null,
 };
 
-/** What a finding says the mechanism is: its own field first, then the table. */
+/** The mechanism class a finding's query gave (details.mechanism: the class, or a struct with its class and words). */
+export function mechanismClass(f: Finding): string | undefined {
+  const v = f.details?.mechanism;
+  if (typeof v === 'string') return v;
+  const c = v && typeof v === 'object' ? (v as { class?: unknown }).class : undefined;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** What a finding says the mechanism is: the class its query gave, else its own field, then the table. The finding's
+ *  own `mechanism` field says in words how it broke when the query gave a class. */
 export function mechanismsOf(f: Finding): string[] | null {
-  const own = f.mechanism ?? (typeof f.details?.mechanism === 'string' ? (f.details.mechanism as string) : undefined);
+  const own = mechanismClass(f) ?? f.mechanism;
   if (own) return [own];
   const explanation = f.details?.explanation;
   if (f.query_id === 'ws1006-after-proxy-release' && typeof explanation === 'string' && explanation in WS1006_EXPLANATIONS) return WS1006_EXPLANATIONS[explanation];

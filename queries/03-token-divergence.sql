@@ -63,7 +63,7 @@ latest AS (
 ), latent AS (
   -- divergences no client was refused for (yet): the surfaces disagree, nothing was rejected inside the interval
   SELECT b.* FROM bounded b
-  WHERE NOT EXISTS (SELECT 1 FROM attributed_causes a WHERE a.mechanism = 'token-divergence' AND a.start_ts < coalesce(b.end_ts, a.start_ts + INTERVAL 1 SECOND)
+  WHERE NOT EXISTS (SELECT 1 FROM attributed_causes a WHERE a.explanation = 'token-divergence' AND a.start_ts < coalesce(b.end_ts, a.start_ts + INTERVAL 1 SECOND)
                       AND coalesce(a.end_ts, a.start_ts) >= b.start_ts)
     AND NOT EXISTS (SELECT 1 FROM symptoms s WHERE s.family = 'token' AND s.ts >= b.start_ts AND (b.end_ts IS NULL OR s.ts < b.end_ts))
 )

@@ -30,7 +30,7 @@ WITH dies AS (
 ), unexplained_loops AS (
   -- the ones attribution did not already tie to a cause
   SELECT * FROM loops l WHERE NOT EXISTS (
-    SELECT 1 FROM attributed_causes a WHERE a.mechanism IN ('config-crash-loop', 'unplanned-kill')
+    SELECT 1 FROM attributed_causes a WHERE a.explanation IN ('config-crash-loop', 'unplanned-kill')
       AND a.start_ts <= l.last_ts + INTERVAL 1 MINUTE AND coalesce(a.end_ts, a.start_ts) >= l.first_ts - INTERVAL 1 MINUTE)
 ), flaps AS (
   -- a restart is a death followed by a start of the same container

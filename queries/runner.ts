@@ -4,7 +4,8 @@
 // The header says everything a renderer needs about the query's findings — its group (cause, config, symptom, cost,
 // coverage), what to do about them (remediation; a row's own remediation column wins) and which failure signals their
 // impact counts (impact_signals) — so a new query is one file. A row may explain itself with the columns headline,
-// mechanism, trigger, runner_up, fix and impact (case/finding.ts); the runner counts the impact of the cause and
+// mechanism, trigger, runner_up, fix and impact (case/finding.ts; mechanism, trigger, runner_up and fix as text or as
+// a struct whose `statement` is the text); the runner counts the impact of the cause and
 // symptom findings whose row gives none (queries/_impact.sql). The phase is marked in case_meta (query_phase) from its
 // start until it is done, so a crash half-way shows.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -205,13 +206,19 @@ function explanation(row: Record<string, unknown>, cite: (c: Citation) => Citati
   const runnerUp = struct(row.runner_up);
   const fix = struct(row.fix);
   const trigger = struct(row.trigger);
+  const mechanism = struct(row.mechanism);
+  const citeOf = (v: unknown): Citation | null => {
+    const c = struct(v);
+    return c ? cite(c as Citation) : null;
+  };
   // a fix without its own citations cites the finding's evidence marked as the fix
   const fixCites = (): Citation[] => parseEvidence(row.evidence).filter((c) => String(c.note ?? '').startsWith('fix:')).map(cite);
   const n = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
   return {
-    headline: text(row.headline), mechanism: text(row.mechanism), trigger: trigger ? text(trigger.statement) : text(row.trigger),
+    headline: text(row.headline), mechanism: mechanism ? text(mechanism.statement) : text(row.mechanism),
+    trigger: trigger ? text(trigger.statement) : text(row.trigger),
     impact: impact ? { clients: n(impact.clients), sessions: n(impact.sessions), duration_s: n(impact.duration_s), signals: text(impact.signals),
-      first_at: text(impact.first_at), last_at: text(impact.last_at),
+      first_at: text(impact.first_at), last_at: text(impact.last_at), first_cite: citeOf(impact.first_cite), last_cite: citeOf(impact.last_cite),
       paths: Array.isArray(impact.paths) ? impact.paths.map(String) : null, basis: 'query' } : null,
     runner_up: runnerUp && text(runnerUp.statement) ? { statement: String(runnerUp.statement), why_lost: text(runnerUp.why_lost) ?? '' } : null,
     fix: fix && text(fix.statement) ? { statement: String(fix.statement), at: text(fix.at), evidence: fix.evidence ? parseEvidence(fix.evidence).map(cite) : fixCites() } : null,

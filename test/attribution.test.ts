@@ -147,7 +147,7 @@ describe('episodes and a crash loop', () => {
     await runAll(store);
     const eps = await store.all<{ family: string; path: string }>(`SELECT family, path FROM episodes ORDER BY start_ts`);
     const f = await store.all<{ severity: string; statement: string; details: string; evidence: string }>(
-      `SELECT severity, statement, details, evidence FROM findings WHERE json_extract_string(details, '$.mechanism') = 'config-crash-loop'`);
+      `SELECT severity, statement, details, evidence FROM findings WHERE json_extract_string(details, '$.mechanism.class') = 'config-crash-loop'`);
     store.close();
     expect(eps[0]).toEqual({ family: 'pairing', path: 'nginx' });
     expect(eps.slice(1).map((e) => e.family)).not.toContain('pairing');

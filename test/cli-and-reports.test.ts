@@ -67,7 +67,7 @@ describe('analyze and its reports', () => {
 
   it('writes a postmortem in the templates\' shape: placeholders, impact, response times, trigger and cause, actions', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toMatch(/^# Postmortem: Local CLI clients were rejected 90 times/);
+    expect(md).toMatch(/^# Postmortem: 1 client was refused with a token mismatch for 2 h 25 min after commit 4189e98 changed OPENCLAW\\_GATEWAY\\_TOKEN in \.env only/);
     for (const h of ['## Summary', '## Impact', '## Response times', '## Trigger and root cause', '## Detection', '## Resolution and mitigation',
       '## Action items', '## Lessons learned', '## Timeline', '## Other findings', '## Evidence coverage']) expect(md).toContain(h);
     for (const p of ['| Owner | _owner_ |', '| Ticket | _ticket_ |', '_P?_']) expect(md).toContain(p);
@@ -98,7 +98,10 @@ describe('analyze and its reports', () => {
     expect(Object.keys(j.findings[0]).sort()).toEqual(['confidence', 'details', 'end', 'evidence', 'fix', 'group', 'headline', 'id', 'impact', 'mechanism', 'query_id', 'rank',
       'remediation', 'runner_up', 'severity', 'start', 'statement', 'trigger']);
     expect(j.verdict).toMatchObject({ status: 'incident', lead: j.findings[0].id });
-    expect(j.findings[0].impact).toMatchObject({ clients: expect.any(Number), sessions: expect.any(Number), basis: 'window' });
+    // the query counted its own impact: one CLI client, refused at each of its 30 health runs (the gateway's two lines
+    // and the client's own line of one refusal are one failure)
+    expect(j.findings[0].impact).toMatchObject({ clients: 1, sessions: 30, paths: ['direct'], basis: 'query', first_at: '2026-11-10T09:15:10Z' });
+    expect(j.findings[0].impact.first_cite).toMatchObject({ path: expect.stringContaining('compose-follow.log'), line: expect.any(Number) });
     expect(j.findings[0].fix.statement).toContain('d6cbbd1');
   });
 

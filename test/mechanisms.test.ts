@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadMechanisms } from '../queries/attribution.js';
 import { readCommitMap } from '../eval/eval.js';
-import { scoreBundle, type Finding, type TruthLike } from '../eval/score.js';
+import { mechanismClass as mechanismOf, scoreBundle, type Finding, type TruthLike } from '../eval/score.js';
 import { LAB_FINGERPRINT_KEY } from '../lab/driver.js';
 import { listScenarios, loadScenario } from '../lab/scenario.js';
 import { fromRoot } from '../lib/paths.js';
@@ -18,7 +18,6 @@ const recorded = fs.existsSync(RECORDINGS)
   ? fs.readdirSync(RECORDINGS).filter((d) => fs.existsSync(path.join(RECORDINGS, d, 'truth.json')) && fs.existsSync(path.join(RECORDINGS, d, 'bundle'))).sort() : [];
 const truthOf = (r: string): TruthLike => JSON.parse(fs.readFileSync(path.join(RECORDINGS, r, 'truth.json'), 'utf8')) as TruthLike;
 const hasHistory = (r: string): boolean => fs.existsSync(path.join(RECORDINGS, r, 'bundle', 'git'));
-const mechanismOf = (f: Finding): string | undefined => (typeof f.details?.mechanism === 'string' ? f.details.mechanism : f.mechanism);
 
 /** Recordings (or recording#mechanism) whose evidence clawtrail cannot read yet, and why: their firing test is expected
  *  to fail (it.fails), so it turns red, and must be moved back, the day the missing reader lands. */

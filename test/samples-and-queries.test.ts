@@ -70,7 +70,8 @@ describe('query pack on the samples', () => {
     expect(top.severity).toBe('high');
     expect(top.s).toBe(t.key_instants.burst_start.replace(/\.\d+Z$/, 'Z'));
     const d = JSON.parse(top.details);
-    expect(d.mechanism).toBe('proxy-idle-timeout');
+    expect(d.mechanism).toMatchObject({ class: 'proxy-idle-timeout' });
+    expect(d.mechanism.statement).toMatch(/^A proxy idle timeout .*: \d+ of \d+ dropped sessions lasted ≈ 20 s/);
     expect(d.trigger).toMatchObject({ kind: 'config', commit: t.commits.cause, key: 'proxy_read_timeout', lag_s: 10 });
     expect(d.trigger.applied_by).toMatch(/SIGHUP/);
     expect(d.fix).toMatchObject({ commit: t.commits.fix, key: 'proxy_read_timeout', value: '3600s' });
@@ -80,7 +81,7 @@ describe('query pack on the samples', () => {
     expect(facts).toMatchObject({ old_value: '3600s', new_value: '20s', drain_s: 10 });
     expect(facts.typical_lifetime_s).toBeGreaterThan(19.9);
     expect(d.impact.paths).toEqual(['nginx']);
-    expect(top.statement).toMatch(/^WebSockets through nginx were cut every 20 s for 1 h 28 min after commit 2beecaf lowered proxy_read_timeout 3600s → 20s/);
+    expect(top.statement).toMatch(/^WebSockets through nginx were cut every 20 s for 1 h 27 min after commit 2beecaf lowered proxy_read_timeout 3600s → 20s/);
     expect(top.statement).toContain('Fixed by commit 754ecba');
     const ev = JSON.parse(top.evidence) as { path?: string; line?: number; sha?: string; note?: string }[];
     expect(ev.some((e) => e.sha === t.commits.cause && e.path === 'nginx/nginx.conf' && e.note?.startsWith('cause:'))).toBe(true);
@@ -95,7 +96,7 @@ describe('query pack on the samples', () => {
     expect(top.query_id).toBe('token-divergence');
     expect(top.severity).toBe('high');
     const d = JSON.parse(top.details);
-    expect(d.mechanism).toBe('token-divergence');
+    expect(d.mechanism).toMatchObject({ class: 'token-divergence' });
     expect(d.trigger).toMatchObject({ commit: t.commits.cause, key: 'OPENCLAW_GATEWAY_TOKEN' });
     expect(d.fix.commit).toBe(t.commits.fix);
     expect(d.impact.sessions).toBeGreaterThan(10);
@@ -111,7 +112,7 @@ describe('query pack on the samples', () => {
     expect(top.query_id).toBe('pairing-loss-after-recreate');
     expect(top.severity).toBe('high');
     const d = JSON.parse(top.details);
-    expect(d.mechanism).toBe('state-loss');
+    expect(d.mechanism).toMatchObject({ class: 'state-loss' });
     expect(d.trigger).toMatchObject({ commit: t.commits.cause, key: 'OPENCLAW_CONFIG_DIR' });
     expect(JSON.parse(d.facts)).toMatchObject({ known_devices: 4, reapprovals: 4 });
     expect(d.impact.duration_s).toBeGreaterThan(70 * 60);
@@ -133,7 +134,7 @@ describe('query pack on the samples', () => {
     }
     expect(all.some((f) => f.query_id === 'pairing-loss-after-recreate')).toBe(false);
     const restart = all.filter((f) => f.query_id === 'restart-flaps' && JSON.parse(f.details).mechanism);
-    expect(restart.map((f) => [f.severity, JSON.parse(f.details).mechanism])).toEqual(restart.map(() => ['low', 'upstream-down']));
+    expect(restart.map((f) => [f.severity, JSON.parse(f.details).mechanism.class])).toEqual(restart.map(() => ['low', 'upstream-down']));
   });
 
   it('every query ran on every bundle without an error', async () => {
