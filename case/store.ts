@@ -10,8 +10,13 @@ import { REDACT_HINT } from './secret-rules.js';
 
 export type Row = Record<string, unknown>;
 
-/** CLAWTRAIL_PROFILE=1 prints every statement's wall time on stderr (for the benchmark and EXPLAIN work). */
+/** CLAWTRAIL_PROFILE=1 prints every statement's wall time and the process's CPU time during it (every thread: DuckDB's
+ *  and Node's) on stderr, after the time since the process started (for the benchmark and EXPLAIN work). */
 const PROFILE = process.env.CLAWTRAIL_PROFILE === '1';
+const profile = (t0: number, cpu0: NodeJS.CpuUsage, sql: string): void => {
+  const cpu = process.cpuUsage(cpu0);
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+};
 
 export class Store {
   private constructor(
@@ -113,16 +118,18 @@ export class Store {
 
   async run(sql: string): Promise<void> {
     const t0 = PROFILE ? performance.now() : 0;
+    const cpu0 = PROFILE ? process.cpuUsage() : undefined;
     await this.conn.run(sql);
-    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    if (cpu0) profile(t0, cpu0, sql);
   }
 
   /** Rows as plain JSON-safe values (BIGINT → string, times → text); cast in SQL when numbers are needed. */
   async all<T = Row>(sql: string): Promise<T[]> {
     const t0 = PROFILE ? performance.now() : 0;
+    const cpu0 = PROFILE ? process.cpuUsage() : undefined;
     const reader = await this.conn.runAndReadAll(sql);
     const rows = reader.getRowObjectsJson() as unknown as T[];
-    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    if (cpu0) profile(t0, cpu0, sql);
     return rows;
   }
 
