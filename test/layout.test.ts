@@ -1,7 +1,7 @@
 // The import graph keeps the architecture: case/ holds the contracts and imports only lib/; ingest/, collect/,
 // queries/ and reports/ are peers that import case/ and lib/ only, never each other; cli/ sits on top. No file
 // imports itself back through a circle. (Tools stand beside the layers: bench/ and scripts/ may use the layers
-// below cli/, samples/ and lab/ only lib/ and case/.)
+// below cli/, samples/ and lab/ only lib/ and case/, eval/ the lab.)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   scripts: ['case', 'lib'],
   samples: ['case', 'lib'],
   lab: ['lib'],
+  eval: ['lab', 'lib'],
   'vitest.config.ts': [],
 };
 

@@ -131,7 +131,8 @@ export function caddyAccess(r: HttpRequest, host: string): string {
   return JSON.stringify({
     level: 'info', ts: Math.round(r.endMs) / 1000, logger: 'http.log.access.log0', msg: 'handled request',
     request: { remote_ip: r.remote, remote_port: String(40000 + (r.bytes % 20000)), client_ip: r.remote, proto: 'HTTP/1.1', method: r.method, host, uri: r.path, headers },
-    bytes_read: 0, user_id: '', duration: Number(r.rt.toFixed(6)), size: r.bytes, status: r.status, resp_headers: { Server: ['Caddy'] },
+    // Caddy 2.6 logs a WebSocket once, when it ends, with status 0 and size 0 (never 101): observed-real-proxies-and-engine.md
+    bytes_read: 0, user_id: '', duration: Number(r.rt.toFixed(6)), size: r.status === 101 ? 0 : r.bytes, status: r.status === 101 ? 0 : r.status, resp_headers: { Server: ['Caddy'] },
   });
 }
 
