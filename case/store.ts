@@ -71,13 +71,12 @@ export class Store {
   static readonly SOURCE_TABLES = ['rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
     'container_env', 'docker_events', 'config_values', 'commits', 'commit_map', 'commit_files', 'devices'];
 
-  /** Columns that hold evidence text (user agents, referers, close reasons, origins, meta, exec commands) which the
-   *  format parsers store as they read it: redact() runs over them once per source (Store.redactSource). Columns the
-   *  parsers redact themselves (message, path, request, argv, raw) are not scanned twice; a parser that adds a free-text
-   *  column either redacts it or lists it here. */
+  /** Columns that hold evidence text (close reasons, user agents, origins, meta, exec commands) which the format
+   *  parsers store as they read it: redact() runs over them once per source (Store.redactSource). Columns the parsers
+   *  redact themselves (message, path, request, argv, raw, a proxy's referer and user agent) are not scanned twice; a
+   *  parser that adds a free-text column either redacts it or lists it here. */
   static readonly FREE_TEXT: Record<string, string[]> = {
     gateway_events: ['close_reason', 'user_agent', 'origin', 'meta'],
-    proxy_requests: ['referer', 'user_agent'],
     docker_events: ['action_detail'],
   };
 

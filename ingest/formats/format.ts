@@ -42,7 +42,8 @@ export interface LineFormat {
   scripts(ctx: ParseContext): Step[];
 }
 
-export type Step = string | ((store: Store) => Promise<string>);
+/** A script, or a function that picks one from what the earlier steps found (fill: the placeholders filled in). */
+export type Step = string | ((store: Store, fill: (sql: string) => string) => Promise<string>);
 
 /** A SQL file of a format's folder. */
 export const formatSql = (folder: string, file: string): string => readFileSync(fromRoot('ingest', 'formats', folder, file), 'utf8');

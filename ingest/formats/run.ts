@@ -20,7 +20,7 @@ const PER_CONTAINER_SAMPLE = 256;
 
 async function runSteps(store: Store, steps: Step[], values: Record<string, string | number>): Promise<void> {
   for (const step of steps) {
-    const script = typeof step === 'string' ? step : await step(store);
+    const script = typeof step === 'string' ? step : await step(store, (sql) => fill(sql, values));
     for (const stmt of statements(fill(script, values))) await store.run(stmt);
   }
 }
