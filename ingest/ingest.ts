@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fingerprinter, FingerprintKeyRefused, RefusingFingerprinter } from '../case/secrets.js';
 import { rejectRaw } from '../case/secret-rules.js';
-import { lit } from '../lib/sql.js';
+import { fill, lit } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
 import { scanFile, type ScanResult } from './scan.js';
@@ -15,6 +15,7 @@ import { sanitizedCopy } from './sanitize.js';
 import type { Store } from '../case/store.js';
 import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './formats/nginx-access/log-format.js';
 import { runLineFormat } from './formats/run.js';
+import type { Reader } from './formats/format.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
@@ -42,6 +43,22 @@ export interface IngestResult {
 
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
 const TIMED_TABLES = ['gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'docker_events'];
+
+/** The format's own reader over the whole file (DuckDB's JSON reader, say) into raw_records, kept when it took the file
+ *  as one row per line; false (and nothing left behind) otherwise: the file is then read into raw_lines. */
+async function readRecords(store: Store, reader: Reader, path: string, scan: ScanResult): Promise<boolean> {
+  // a blank line (the JSON reader skips it) or bytes the readers trip on: raw_lines at once
+  if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError || scan.blankLines > 0) return false;
+  try {
+    await store.run(fill(reader.sql, { path: lit(path), compression: lit(scan.gzip ? 'gzip' : 'uncompressed'), max_line: Math.max(16 * 1024 * 1024, scan.longestLine + 1024) }));
+    const r = (await store.one<{ n: string; ok: boolean }>(`SELECT count(*) AS n, (${reader.ok}) AS ok FROM raw_records`))!;
+    if (Number(r.n) === scan.lines && r.ok) return true;
+  } catch {
+    /* a record the reader refuses (cut, corrupt, not an object, not UTF-8): read line by line instead */
+  }
+  await store.run('DROP TABLE IF EXISTS raw_records');
+  return false;
+}
 
 async function loadRawLines(store: Store, path: string, scan: ScanResult): Promise<void> {
   const maxLine = Math.max(2 * 1024 * 1024, scan.longestLine + 1024);
@@ -301,7 +318,9 @@ async function ingestFile(
         if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
         await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
       };
-      if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
+      const read = !!det.line!.reader && await readRecords(store, det.line!.reader, file.path, scan);
+      if (read) { /* raw_records holds the file */ }
+      else if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
       else {
         try {
           await loadRawLines(store, file.path, scan);
@@ -312,10 +331,9 @@ async function ingestFile(
       }
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
-      const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM raw_lines`))!;
-      const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b });
+      const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM ${read ? 'raw_records' : 'raw_lines'}`))!;
+      const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b }, read);
       if (named.format !== det.format || named.kind !== det.kind) await store.run(`UPDATE sources SET kind = ${lit(named.kind)}, format = ${lit(named.format)} WHERE source_id = ${sourceId}`);
-      await store.run('DROP TABLE IF EXISTS raw_lines');
       await store.redactSource(sourceId);
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
