@@ -80,10 +80,13 @@ export class Store {
     docker_events: ['action_detail'],
   };
 
-  /** redact() over every free-text column of one source's rows; only rows the cheap test flags are rewritten. */
+  /** redact() over every free-text column of one source's rows; only rows the cheap test flags are rewritten, and only
+   *  in the tables that hold rows of the source. */
   async redactSource(sourceId: number): Promise<void> {
     const hint = `'(?i)${REDACT_HINT.replace(/'/g, "''")}'`;
-    for (const [table, cols] of Object.entries(Store.FREE_TEXT)) {
+    const tables = Object.entries(Store.FREE_TEXT);
+    const held = (await this.one<Record<string, boolean>>(`SELECT ${tables.map(([t]) => `EXISTS (SELECT 1 FROM ${t} WHERE source_id = ${sourceId}) AS "${t}"`).join(', ')}`))!;
+    for (const [table, cols] of tables.filter(([t]) => held[t])) {
       await this.run(`UPDATE ${table} SET ${cols.map((c) => `${c} = redact(${c})`).join(', ')}
         WHERE source_id = ${sourceId} AND regexp_matches(concat_ws(' ', ${cols.join(', ')}), ${hint})`);
     }

@@ -41,6 +41,9 @@ export interface IngestResult {
   problems: { path: string; reason: string }[];
 }
 
+/** Sources up to this size (decompressed) are written in one transaction. */
+const SMALL_SOURCE_BYTES = 16 * 1024 * 1024;
+
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
 const TIMED_TABLES = ['gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'docker_events'];
 
@@ -142,8 +145,12 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     await recordSkipped(store, result.skipped);
     const sizes = found.files.map((f) => { try { return statSync(f.path).size; } catch { return 0; } });
     bytes.total = sizes.reduce((a, b) => a + b, 0);
+    // the content already in the case, by sha256 (the first source of each), kept up to date as files go in
+    const known: KnownContent = new Map((await store.all<{ sha: string; id: string; path: string }>(
+      `SELECT sha256 AS sha, min(source_id) AS id, arg_min(path, source_id) AS path FROM sources WHERE status <> 'error' AND sha256 IS NOT NULL GROUP BY sha256`))
+      .map((r) => [r.sha, { id: Number(r.id), path: r.path }]));
     for (const [i, file] of found.files.entries()) {
-      const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress);
+      const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress, known);
       if (summary) result.sources.push(summary);
       bytes.done += sizes[i];
       progress(file.path);
@@ -200,6 +207,9 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
   return fpr;
 }
 
+/** Content in the case: sha256 → the first source that holds it. */
+type KnownContent = Map<string, { id: number; path: string }>;
+
 async function nextSourceId(store: Store): Promise<number> {
   return Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
 }
@@ -245,7 +255,7 @@ async function recordUnknown(store: Store, file: InputFile, det: Detection, scan
 
 async function ingestFile(
   store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
-  workDir: string, result: IngestResult, progress: (m: string, add?: number) => void,
+  workDir: string, result: IngestResult, progress: (m: string, add?: number) => void, known: KnownContent,
 ): Promise<SourceSummary | undefined> {
   let scan: ScanResult;
   let before: { size: number; mtimeMs: number };
@@ -258,17 +268,16 @@ async function ingestFile(
     await recordProblem(store, file.path, reason);
     return undefined;
   }
-  const already = await store.one<{ source_id: string; path: string }>(
-    `SELECT source_id, path FROM sources WHERE sha256 = ${lit(scan.sha256)} AND status <> 'error' ORDER BY source_id LIMIT 1`);
+  const already = known.get(scan.sha256);
   if (already) {
     // Same path and content: already in the case — report its accounting again (an idempotent re-run).
-    if (already.path === file.path) return summaryOf(store, Number(already.source_id));
+    if (already.path === file.path) return summaryOf(store, already.id);
     const reason = `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
     result.skipped.push({ path: file.path, reason });
     if (!(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
       const id = await nextSourceId(store);
       await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, status, note, ingested_at)
-        SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.source_id}`);
+        SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.id}`);
     }
     return undefined;
   }
@@ -285,50 +294,63 @@ async function ingestFile(
     await recordSkipped(store, [skip]);
     return undefined;
   }
-  if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) return recordUnknown(store, file, det, scan);
+  if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) {
+    const unknown = await recordUnknown(store, file, det, scan);
+    known.set(scan.sha256, { id: unknown.source_id, path: file.path });
+    return unknown;
+  }
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
     return ingestGitRepo(store, file.path, fingerprinter, workDir);
   }
   const sourceId = await nextSourceId(store);
   progress(`${file.path}: ${det.format}, ${scan.lines} lines`);
-  // Marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
+  const notes: string[] = [];
+  if (scan.gzipError) notes.push(scan.gzipError);
+  let status = scan.gzipError ? 'partial' : 'ok';
+  const lineFormat = !STRUCTURED_KINDS.has(det.kind) && (scan.lines > 0 || !!scan.gzipError);
+  // A small file is written in one transaction (there a commit per statement costs more than the statement's work); a
+  // big one statement by statement (DuckDB's bulk inserts are slower inside a large transaction). Either way the source
+  // is marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
+  let transaction = false;
   try {
+    // DuckDB's reader stops on invalid UTF-8 and NUL, and counts a CR as a line break: such files are read through
+    // a sanitised copy whose line numbers match the original. UTF-8 validity is left to DuckDB (validating in
+    // JavaScript would cost a second pass over every byte): its error sends the file down the same path. The file is
+    // loaded before any transaction begins (a reader's failure would end it).
+    const viaCopy = async (): Promise<void> => {
+      const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
+      if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
+      await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
+    };
+    const read = lineFormat && !!det.line!.reader && await readRecords(store, det.line!.reader, file.path, scan);
+    if (!lineFormat || read) { /* nothing to load, or raw_records holds the file */ }
+    else if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
+    else {
+      try {
+        await loadRawLines(store, file.path, scan);
+      } catch (err) {
+        if (!/unicode|utf-?8|encoding/i.test((err as Error).message)) throw err;
+        await viaCopy();
+      }
+    }
+    if (scan.decompressedBytes <= SMALL_SOURCE_BYTES) {
+      await store.run('BEGIN TRANSACTION');
+      transaction = true;
+    }
     await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, ingested_at)
       VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
               ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, 0, 0, 'ingesting', now())`);
-    const notes: string[] = [];
-    if (scan.gzipError) notes.push(scan.gzipError);
-    let status = scan.gzipError ? 'partial' : 'ok';
 
     if (scan.lines === 0 && !scan.gzipError) {
       status = 'empty';
       notes.push('empty file');
-    } else if (STRUCTURED_KINDS.has(det.kind)) {
+    } else if (!lineFormat) {
       const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
       notes.push(...(counted.notes ?? []));
       const acc = await account(store, sourceId, scan, opts.tz, counted);
       if (acc.rejected > 0) status = 'partial';
     } else {
-      // DuckDB's reader stops on invalid UTF-8 and NUL, and counts a CR as a line break: such files are read through
-      // a sanitised copy whose line numbers match the original. UTF-8 validity is left to DuckDB (validating in
-      // JavaScript would cost a second pass over every byte): its error sends the file down the same path.
-      const viaCopy = async (): Promise<void> => {
-        const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
-        if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
-        await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
-      };
-      const read = !!det.line!.reader && await readRecords(store, det.line!.reader, file.path, scan);
-      if (read) { /* raw_records holds the file */ }
-      else if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
-      else {
-        try {
-          await loadRawLines(store, file.path, scan);
-        } catch (err) {
-          if (!/unicode|utf-?8|encoding/i.test((err as Error).message)) throw err;
-          await viaCopy();
-        }
-      }
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
       const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM ${read ? 'raw_records' : 'raw_lines'}`))!;
@@ -351,8 +373,12 @@ async function ingestFile(
       result.problems.push({ path: file.path, reason });
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
+    if (transaction) await store.run('COMMIT');
+    transaction = false;
+    known.set(scan.sha256, { id: sourceId, path: file.path });
     progress(`${file.path}: done`, scan.lines);
   } catch (err) {
+    if (transaction) await store.run('ROLLBACK');
     await store.discardIncomplete([sourceId]);
     if (err instanceof FingerprintKeyRefused) throw err;
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;

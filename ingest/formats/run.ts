@@ -15,8 +15,9 @@ export interface Placeholders { source_id: number; container: string; tz: string
 
 /** Drops every temporary table and view of the connection: what one source's scripts made is never seen by the next. */
 async function dropTemporaries(store: Store): Promise<void> {
-  for (const v of await store.all<{ n: string }>(`SELECT view_name AS n FROM duckdb_views() WHERE temporary AND NOT internal`)) await store.run(`DROP VIEW IF EXISTS "${v.n}"`);
-  for (const t of await store.all<{ n: string }>(`SELECT table_name AS n FROM duckdb_tables() WHERE temporary`)) await store.run(`DROP TABLE IF EXISTS "${t.n}"`);
+  const left = await store.all<{ k: string; n: string }>(`SELECT 'VIEW' AS k, view_name AS n FROM duckdb_views() WHERE temporary AND NOT internal
+    UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary ORDER BY k DESC`);
+  for (const o of left) await store.run(`DROP ${o.k} IF EXISTS "${o.n}"`);
 }
 
 /** A payload format and the rows of `payloads` it reads (a SQL condition). */

@@ -4,7 +4,6 @@
 // where the format has none) and the formats it cannot express go through the compiled RE2 pattern (regexp_extract
 // into a STRUCT, each line matched once). A line neither reads is a reject.
 import { lit } from '../../../lib/sql.js';
-import type { Store } from '../../../case/store.js';
 import type { Step } from '../format.js';
 import type { CompiledFormat, SplitPlan } from './log-format.js';
 
@@ -86,7 +85,7 @@ function splitSql(fmt: CompiledFormat, plan: SplitPlan): string {
   FROM (SELECT *${cut.length ? ', ' + cut.join(', ') : ''}
         FROM (SELECT line_no, daemon_ts_text, container, string_split(payload, '"') AS q FROM {{payloads}}
               WHERE regexp_full_match(payload, ${lit(plan.check)}))))`;
-  return `${insertRows(fmt, relation)};\n`;
+  return insertRows(fmt, relation);
 }
 
 /** Lines through the RE2 pattern (those of `from`): the ones it matches into proxy_requests, the others rejects. */
@@ -106,18 +105,12 @@ DROP TABLE na;
 export function nginxAccessSteps(fmt: CompiledFormat): Step[] {
   if (!fmt.split) return [regexSql(fmt, '{{payloads}} WHERE payload IS NOT NULL')];
   const plan = fmt.split;
-  const rows = async (store: Store, fill: (sql: string) => string): Promise<number> =>
-    Number((await store.one<{ n: string }>(fill('SELECT count(*) AS n FROM proxy_requests WHERE source_id = {{source_id}}')))!.n);
-  let before = 0;
   return [
     async (store, fill) => {
-      before = await rows(store, fill);
-      return splitSql(fmt, plan);
-    },
-    // the rest (none, most often: then nothing more is read) through the regex
-    async (store, fill) => {
+      const inserted = Number((await store.one<{ Count: string }>(fill(splitSql(fmt, plan))))!.Count);
       const lines = Number((await store.one<{ n: string }>(fill('SELECT count(payload) AS n FROM {{payloads}}')))!.n);
-      return (await rows(store, fill)) - before === lines ? '' : regexSql(fmt, `{{payloads}} p WHERE payload IS NOT NULL
+      // the rest (none, most often: then nothing more is read) through the regex
+      return inserted === lines ? '' : regexSql(fmt, `{{payloads}} p WHERE payload IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM proxy_requests r WHERE r.source_id = {{source_id}} AND r.line_no = p.line_no)`);
     },
   ];
