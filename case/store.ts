@@ -24,7 +24,16 @@ export class Store {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly readOnly = false,
+    private readonly ownsInstance = true,
   ) {}
+
+  /** Another connection to the same case (its own temporary tables and transactions), for work done at the same time
+   *  as this connection's; close() closes only that connection. */
+  async connect(): Promise<Store> {
+    const other = new Store(this.path, this.instance, await this.instance.connect(), this.readOnly, false);
+    await other.run(`SET TimeZone='UTC'`);
+    return other;
+  }
 
   /** Opens a case database that must already exist (sql, query, report, export). `readOnly` opens it in DuckDB's
    *  read-only mode: nothing can change it (the schema, views and macros are already in the file). */
@@ -141,6 +150,6 @@ export class Store {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }

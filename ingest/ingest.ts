@@ -149,12 +149,12 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     const known: KnownContent = new Map((await store.all<{ sha: string; id: string; path: string }>(
       `SELECT sha256 AS sha, min(source_id) AS id, arg_min(path, source_id) AS path FROM sources WHERE status <> 'error' AND sha256 IS NOT NULL GROUP BY sha256`))
       .map((r) => [r.sha, { id: Number(r.id), path: r.path }]));
-    for (const [i, file] of found.files.entries()) {
-      const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress, known);
-      if (summary) result.sources.push(summary);
+    const ctx: FileContext = { opts, nginxFormats, fingerprinter, workDir, result, progress, known };
+    const summaries = await ingestFiles(store, found.files, ctx, (i) => {
       bytes.done += sizes[i];
-      progress(file.path);
-    }
+      progress(found.files[i].path);
+    });
+    result.sources.push(...summaries.filter((x): x is SourceSummary => !!x));
     for (const repo of [...found.gitRepos, ...(opts.git ?? [])]) {
       progress(`git history ${repo}`);
       const summary = await ingestGitRepo(store, repo, fingerprinter, workDir);
@@ -207,8 +207,9 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
   return fpr;
 }
 
-/** Content in the case: sha256 → the first source that holds it. */
-type KnownContent = Map<string, { id: number; path: string }>;
+/** Content in the case: sha256 → the first source that holds it (and, while that source is being parsed, when its
+ *  parse ends). */
+type KnownContent = Map<string, { id: number; path: string; parsed?: Promise<void> }>;
 
 async function nextSourceId(store: Store): Promise<number> {
   return Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
@@ -253,10 +254,70 @@ async function recordUnknown(store: Store, file: InputFile, det: Detection, scan
   return summaryOf(store, sourceId);
 }
 
-async function ingestFile(
-  store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
-  workDir: string, result: IngestResult, progress: (m: string, add?: number) => void, known: KnownContent,
-): Promise<SourceSummary | undefined> {
+/** What the files of one run share. */
+interface FileContext {
+  opts: IngestOptions;
+  nginxFormats: CompiledFormat[];
+  fingerprinter: Fingerprinter;
+  workDir: string;
+  result: IngestResult;
+  progress: (m: string, add?: number) => void;
+  known: KnownContent;
+}
+
+/** A file to parse, as its turn found it; `parsed` is called when its parse ends, however it ends. */
+interface ParseJob { file: InputFile; scan: ScanResult; det: Detection; before: { size: number; mtimeMs: number }; sourceId: number; parsed: () => void }
+
+/** How many files are read at once, each on its own connection. */
+const PARALLEL_FILES = 2;
+
+/**
+ * The files, PARALLEL_FILES at a time, each on its own connection: while one waits on DuckDB, another is scanned or
+ * parsed. What depends on the files before — whether the content is already in the case, the source id, a git
+ * bundle's history — is decided in file order, one file at a time (prepareFile); the parses then overlap. Returns each
+ * file's summary, in file order; the first error stops the run once the files under way are done.
+ */
+async function ingestFiles(store: Store, files: InputFile[], ctx: FileContext, fileDone: (i: number) => void): Promise<(SourceSummary | undefined)[]> {
+  const summaries: (SourceSummary | undefined)[] = [];
+  const connections = [store];
+  let next = 0;
+  let turn: Promise<unknown> = Promise.resolve();
+  let failed: { error: unknown } | undefined;
+  const work = async (conn: Store): Promise<void> => {
+    while (!failed && next < files.length) {
+      const i = next++;
+      const prepared = turn.then(() => prepareFile(conn, files[i], ctx));
+      turn = prepared.catch(() => undefined);
+      try {
+        const p = await prepared;
+        if ('job' in p) {
+          try {
+            summaries[i] = await parseFile(conn, p.job, ctx);
+          } finally {
+            p.job.parsed();
+          }
+        } else summaries[i] = p.done;
+      } catch (error) {
+        failed ??= { error };
+        return;
+      }
+      fileDone(i);
+    }
+  };
+  try {
+    for (let w = 1; w < Math.min(PARALLEL_FILES, files.length); w++) connections.push(await store.connect());
+    await Promise.all(connections.map(work));
+  } finally {
+    for (const c of connections.slice(1)) c.close();
+  }
+  if (failed) throw failed.error;
+  return summaries;
+}
+
+/** A file's turn, in file order: read through once (hash, lines, first lines), then either settled here (already in the
+ *  case, a duplicate, binary, of no known format, a git bundle, unreadable) or given its source id to be parsed. */
+async function prepareFile(store: Store, file: InputFile, ctx: FileContext): Promise<{ done: SourceSummary | undefined } | { job: ParseJob }> {
+  const { opts, nginxFormats, fingerprinter, workDir, result, progress, known } = ctx;
   let scan: ScanResult;
   let before: { size: number; mtimeMs: number };
   try {
@@ -266,12 +327,14 @@ async function ingestFile(
     const reason = `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     result.problems.push({ path: file.path, reason });
     await recordProblem(store, file.path, reason);
-    return undefined;
+    return { done: undefined };
   }
+  // a copy of a file still being parsed waits for it: the copy is a duplicate of it once it is in the case
+  await known.get(scan.sha256)?.parsed;
   const already = known.get(scan.sha256);
   if (already) {
     // Same path and content: already in the case — report its accounting again (an idempotent re-run).
-    if (already.path === file.path) return summaryOf(store, already.id);
+    if (already.path === file.path) return { done: await summaryOf(store, already.id) };
     const reason = `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
     result.skipped.push({ path: file.path, reason });
     if (!(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
@@ -279,7 +342,7 @@ async function ingestFile(
       await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, status, note, ingested_at)
         SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.id}`);
     }
-    return undefined;
+    return { done: undefined };
   }
 
   let det: Detection;
@@ -292,18 +355,27 @@ async function ingestFile(
     const skip = { path: file.path, reason: 'binary content (control bytes throughout its first 64 KiB): not a log or config file, never parsed' };
     result.skipped.push(skip);
     await recordSkipped(store, [skip]);
-    return undefined;
+    return { done: undefined };
   }
   if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) {
     const unknown = await recordUnknown(store, file, det, scan);
     known.set(scan.sha256, { id: unknown.source_id, path: file.path });
-    return unknown;
+    return { done: unknown };
   }
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
-    return ingestGitRepo(store, file.path, fingerprinter, workDir);
+    return { done: await ingestGitRepo(store, file.path, fingerprinter, workDir) };
   }
+  // the content is claimed now, so that a copy later in the run is a duplicate even while this one is being parsed
   const sourceId = await nextSourceId(store);
+  let parsed = (): void => {};
+  known.set(scan.sha256, { id: sourceId, path: file.path, parsed: new Promise<void>((resolve) => { parsed = resolve; }) });
+  return { job: { file, scan, det, before, sourceId, parsed } };
+}
+/** A file's parse into its source, on its own connection. */
+async function parseFile(store: Store, job: ParseJob, ctx: FileContext): Promise<SourceSummary | undefined> {
+  const { file, scan, det, before, sourceId } = job;
+  const { opts, nginxFormats, fingerprinter, workDir, result, progress, known } = ctx;
   progress(`${file.path}: ${det.format}, ${scan.lines} lines`);
   const notes: string[] = [];
   if (scan.gzipError) notes.push(scan.gzipError);
@@ -375,11 +447,11 @@ async function ingestFile(
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
     if (transaction) await store.run('COMMIT');
     transaction = false;
-    known.set(scan.sha256, { id: sourceId, path: file.path });
     progress(`${file.path}: done`, scan.lines);
   } catch (err) {
     if (transaction) await store.run('ROLLBACK');
     await store.discardIncomplete([sourceId]);
+    if (known.get(scan.sha256)?.id === sourceId) known.delete(scan.sha256);
     if (err instanceof FingerprintKeyRefused) throw err;
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;
     result.problems.push({ path: file.path, reason });
