@@ -31,8 +31,22 @@ export class Store {
    *  as this connection's; close() closes only that connection. */
   async connect(): Promise<Store> {
     const other = new Store(this.path, this.instance, await this.instance.connect(), this.readOnly, false);
-    await other.run(`SET TimeZone='UTC'`);
+    await other.session();
     return other;
+  }
+
+  /** A connection's own settings: instants in UTC; the running statement's progress kept (never printed), for the
+   *  progress line. */
+  private async session(): Promise<void> {
+    await this.run(`SET TimeZone='UTC'`);
+    await this.run('SET enable_progress_bar = true');
+    await this.run('SET enable_progress_bar_print = false');
+  }
+
+  /** How far the statement running on this connection is (0–1), when DuckDB can tell. */
+  progress(): number | undefined {
+    const p = this.conn.progress.percentage;
+    return p >= 0 ? Math.min(p, 100) / 100 : undefined;
   }
 
   /** Opens a case database that must already exist (sql, query, report, export). `readOnly` opens it in DuckDB's
@@ -63,7 +77,7 @@ export class Store {
     }
     const conn = await instance.connect();
     const store = new Store(path, instance, conn, readOnly);
-    await store.run(`SET TimeZone='UTC'`);
+    await store.session();
     // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
     await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);

@@ -31,7 +31,7 @@ export interface IngestOptions {
   git?: string[];               // extra git repositories or bundles
   unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default a temporary folder, removed after
   unpackLimits?: UnpackLimits;  // default: lib/archive.ts (CLAWTRAIL_UNPACK_* variables)
-  progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far, for a rate; bytes of the files done, for a percentage
+  progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far; bytes read (files done, and the part of the files under way DuckDB says it has read), for a percentage and a rate
 }
 
 
@@ -115,11 +115,13 @@ export async function collectNginxFormats(files: InputFile[]): Promise<CompiledF
 
 export async function ingest(store: Store, paths: string[], opts: IngestOptions): Promise<IngestResult> {
   let linesDone = 0;
-  const bytes = { done: 0, total: 0 };
+  let lastMessage = '';
+  const bytes = { done: 0, total: 0, underWay: 0 };
   const report = opts.progress ?? (() => {});
   const progress = (m: string, add = 0): void => {
     linesDone += add;
-    report(m, linesDone, bytes);
+    lastMessage = m;
+    report(m, linesDone, { done: bytes.done + bytes.underWay, total: bytes.total });
   };
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
@@ -150,9 +152,10 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
       `SELECT sha256 AS sha, min(source_id) AS id, arg_min(path, source_id) AS path FROM sources WHERE status <> 'error' AND sha256 IS NOT NULL GROUP BY sha256`))
       .map((r) => [r.sha, { id: Number(r.id), path: r.path }]));
     const ctx: FileContext = { opts, nginxFormats, fingerprinter, workDir, result, progress, known };
-    const summaries = await ingestFiles(store, found.files, ctx, (i) => {
-      bytes.done += sizes[i];
-      progress(found.files[i].path);
+    const summaries = await ingestFiles(store, found.files, ctx, sizes, (done, underWay) => {
+      bytes.done += done;
+      bytes.underWay = underWay;
+      progress(lastMessage);
     });
     result.sources.push(...summaries.filter((x): x is SourceSummary => !!x));
     for (const repo of [...found.gitRepos, ...(opts.git ?? [])]) {
@@ -277,15 +280,26 @@ const PARALLEL_FILES = 2;
  * bundle's history — is decided in file order, one file at a time (prepareFile); the parses then overlap. Returns each
  * file's summary, in file order; the first error stops the run once the files under way are done.
  */
-async function ingestFiles(store: Store, files: InputFile[], ctx: FileContext, fileDone: (i: number) => void): Promise<(SourceSummary | undefined)[]> {
+async function ingestFiles(store: Store, files: InputFile[], ctx: FileContext, sizes: number[],
+  read: (done: number, underWay: number) => void): Promise<(SourceSummary | undefined)[]> {
   const summaries: (SourceSummary | undefined)[] = [];
   const connections = [store];
+  // bytes of the files under way, by connection: half a file while DuckDB reads it (its reader's progress), all of it
+  // once parsed — never going back, so that the percentage and the ETA only move forward
+  const underWay = new Map<Store, { size: number; part: number }>();
+  const partial = (): number => [...underWay.values()].reduce((a, f) => a + f.part, 0);
+  const poll = setInterval(() => {
+    for (const [conn, f] of underWay) f.part = Math.max(f.part, (conn.progress() ?? 0) * f.size / 2);
+    read(0, partial());
+  }, 1000);
+  poll.unref();
   let next = 0;
   let turn: Promise<unknown> = Promise.resolve();
   let failed: { error: unknown } | undefined;
   const work = async (conn: Store): Promise<void> => {
     while (!failed && next < files.length) {
       const i = next++;
+      underWay.set(conn, { size: sizes[i], part: 0 });
       const prepared = turn.then(() => prepareFile(conn, files[i], ctx));
       turn = prepared.catch(() => undefined);
       try {
@@ -300,14 +314,17 @@ async function ingestFiles(store: Store, files: InputFile[], ctx: FileContext, f
       } catch (error) {
         failed ??= { error };
         return;
+      } finally {
+        underWay.delete(conn);
       }
-      fileDone(i);
+      read(sizes[i], partial());
     }
   };
   try {
     for (let w = 1; w < Math.min(PARALLEL_FILES, files.length); w++) connections.push(await store.connect());
     await Promise.all(connections.map(work));
   } finally {
+    clearInterval(poll);
     for (const c of connections.slice(1)) c.close();
   }
   if (failed) throw failed.error;
