@@ -79,7 +79,7 @@ export class Store {
     const store = new Store(path, instance, conn, readOnly);
     await store.session();
     // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
-    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
+    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '512MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
     if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
     if (readOnly) return store;

@@ -26,6 +26,7 @@ export type Role = 'envelope' | 'payload' | 'file';
 export interface ParseContext {
   nginx?: CompiledFormat;       // nginx-access: the log_format the lines were written with
   read?: boolean;               // the format's own reader read the file (raw_records), not raw_lines
+  release?: (keep: string[]) => Step;   // a payload format that copies its rows lets the envelope's records go (memory)
 }
 
 /** A format's own reader of a whole file (DuckDB's JSON reader with its columns named, say): a script that fills

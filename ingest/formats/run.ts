@@ -13,12 +13,20 @@ import { lineFormat } from './registry.js';
 
 export interface Placeholders { source_id: number; container: string; tz: string; rowbase: string }
 
-/** Drops every temporary table and view of the connection: what one source's scripts made is never seen by the next. */
-async function dropTemporaries(store: Store): Promise<void> {
+/** Drops every temporary table and view of the connection but those kept: what one source's scripts made is never
+ *  seen by the next. */
+async function dropTemporaries(store: Store, keep: string[] = []): Promise<void> {
   const left = await store.all<{ k: string; n: string }>(`SELECT 'VIEW' AS k, view_name AS n FROM duckdb_views() WHERE temporary AND NOT internal
     UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary ORDER BY k DESC`);
-  for (const o of left) await store.run(`DROP ${o.k} IF EXISTS "${o.n}"`);
+  for (const o of left.filter((x) => !keep.includes(x.n))) await store.run(`DROP ${o.k} IF EXISTS "${o.n}"`);
 }
+
+/** For the one payload group of an envelope: once its format has its own copy of the rows, the envelope's records (and
+ *  whatever else the scripts made before) are dropped; the tables named are kept. */
+const releaseRecords = (keep: string[]): Step => async (store) => {
+  await dropTemporaries(store, keep);
+  return '';
+};
 
 /** A payload format and the rows of `payloads` it reads (a SQL condition). */
 interface PayloadGroup { format: LineFormat; nginx?: CompiledFormat; where: string }
@@ -92,7 +100,9 @@ async function parseWith(store: Store, det: Detection, nginxFormats: CompiledFor
   await runSteps(store, [rootSql('payloads.sql'), ...f.scripts(ctx)], { ...values });
   const groups = await payloadGroups(store, det, nginxFormats);
   for (const g of groups) {
-    await runSteps(store, g.format.scripts({ nginx: g.nginx }), { ...values, payloads: groups.length === 1 ? 'payloads' : `(SELECT * FROM payloads WHERE ${g.where})` });
+    const only = groups.length === 1;
+    await runSteps(store, g.format.scripts({ nginx: g.nginx, release: only ? releaseRecords : undefined }),
+      { ...values, payloads: only ? 'payloads' : `(SELECT * FROM payloads WHERE ${g.where})` });
   }
   const proxies = [...new Set(groups.filter((g) => g.format.name !== 'gateway-console').map(payloadName))].sort();
   if (proxies.length === 0) return det;
