@@ -357,6 +357,97 @@ CREATE TABLE IF NOT EXISTS ws_close_base (
   timeout_match BOOLEAN
 );
 
+-- Derived (case/derived.sql): one row per client-visible failure, de-duplicated across observers (the gateway's
+-- own reason beats the proxy's line for the same client and instant). family: transport (a session cut by a
+-- timeout or together with others), release-cut (ended by a proxy release), upstream-down (502/503/refused),
+-- pairing, token, config-fatal, restart-notice (1012/1013), refused-upgrade (403 on an upgrade), not-upgraded
+-- (200 on an upgrade), handshake-refused (a proxied upgrade closed within a second: pairing or token when the
+-- gateway's own line is missing). path: direct, or the proxy it went through. episode_id: its episode (table episodes).
+CREATE TABLE IF NOT EXISTS symptoms (
+  ts          TIMESTAMPTZ,
+  family      VARCHAR,
+  path        VARCHAR,
+  client_key  VARCHAR,               -- device id, else forwarded address (+ user agent), else connection id
+  client_addr VARCHAR,               -- the first forwarded address, else the remote address
+  observer    VARCHAR,               -- gateway | client | proxy
+  code        INTEGER,               -- close code or HTTP status when the observer states one
+  detail      VARCHAR,
+  lifetime_s  DOUBLE,                -- a proxied session's lifetime when the proxy logged it
+  source_id   INTEGER,
+  line_no     BIGINT,
+  episode_id  INTEGER
+);
+
+-- Derived: symptoms segmented per family and path; an episode closes after a gap relative to its symptoms'
+-- inter-arrival rate and is split where the gateway went down (a change that alters the mix).
+CREATE TABLE IF NOT EXISTS episodes (
+  episode_id     INTEGER,
+  family         VARCHAR,            -- transport (with its release cuts) or the symptom family
+  path           VARCHAR,
+  start_ts       TIMESTAMPTZ,
+  end_ts         TIMESTAMPTZ,
+  symptoms       INTEGER,
+  clients        INTEGER,            -- distinct client keys hit
+  clients_before INTEGER,            -- distinct clients seen on that path in the hour before (NULL: unknown)
+  families       VARCHAR[],          -- the symptom families inside
+  observers      VARCHAR[],
+  source_id      INTEGER,            -- the first symptom's citation
+  line_no        BIGINT
+);
+
+-- Derived: every change that could explain an episode, from every source: config keys per commit (removed keys
+-- too) and per file, proxy releases, gateway lifecycle, container lifecycle, state-mount moves, operator actions.
+CREATE TABLE IF NOT EXISTS candidate_changes (
+  change_id   VARCHAR,               -- stable: kind, instant and key
+  ts          TIMESTAMPTZ,
+  kind        VARCHAR,               -- config | file | release | gateway | container | mount | operator
+  component   VARCHAR,               -- nginx | caddy | haproxy | traefik | envoy | gateway | env | compose | <service> | …
+  action      VARCHAR,               -- e.g. changed, removed, reload, die, start, kill, recreate, fatal-start, reload-skipped, approve
+  key         VARCHAR,               -- the config key (or the key the gateway names)
+  old_value   VARCHAR,               -- values as stored (fingerprints for secrets)
+  new_value   VARCHAR,
+  planned     BOOLEAN,               -- container deaths: asked for gracefully (SIGTERM/stop, exit 0) or not
+  exit_code   INTEGER,
+  seconds     DOUBLE,                -- a duration the change carries (a release's drain, a timeout's new value)
+  commit_sha  VARCHAR,
+  path        VARCHAR,
+  source_id   INTEGER,
+  line_no     BIGINT,
+  detail      VARCHAR
+);
+
+-- Derived by the attribution engine (queries/attribution.ts) from the mechanisms (mechanisms/*.sql): one row per
+-- episode × candidate cause a mechanism can explain, with its score parts and the words the findings use.
+CREATE TABLE IF NOT EXISTS attributions (
+  episode_id  INTEGER,
+  mechanism   VARCHAR,
+  change_id   VARCHAR,               -- the cause (NULL: the mechanism fits but no change is known)
+  trigger_id  VARCHAR,               -- the change that applied it (a release, a restart, a recreate)
+  fix_id      VARCHAR,               -- the later change that restored the earlier value and ended the episode
+  explained   INTEGER,               -- symptoms of the episode the mechanism explains
+  key_match   DOUBLE,                -- 0..1
+  path_match  DOUBLE,                -- 0..1
+  lag_fit     DOUBLE,                -- 0..1
+  planned     BOOLEAN,
+  score       DOUBLE,
+  lag_s       DOUBLE,
+  headline    VARCHAR,
+  why         VARCHAR,               -- the reason in words (used for the runner-up's why_lost)
+  missing     VARCHAR,               -- evidence that was absent and what was concluded from instead
+  facts       VARCHAR                -- JSON of the mechanism's own measurements
+);
+
+-- The mechanisms the attribution engine ran (their headers), so a case alone can name them.
+CREATE TABLE IF NOT EXISTS mechanism_catalog (
+  mechanism   VARCHAR PRIMARY KEY,
+  title       VARCHAR NOT NULL,
+  query_id    VARCHAR NOT NULL,      -- the canned query whose findings carry its episodes
+  remediation VARCHAR,
+  planned     BOOLEAN,               -- its causes are planned work
+  whole_path  BOOLEAN,               -- it fails every connection of the paths it affects (header `impact: path`)
+  explains    VARCHAR                -- comma-separated symptom families
+);
+
 -- Case metadata (tool version, command line, options).
 CREATE TABLE IF NOT EXISTS case_meta (
   key   VARCHAR PRIMARY KEY,

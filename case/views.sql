@@ -181,31 +181,6 @@ SELECT ts, seen_by, how, source_id, line_no, detail, lifetime_s,
             WHEN seen_by = 'proxy' AND same_second >= mass_close_min THEN 'closed with ' || same_second || ' others in one second' END AS inferred_by
 FROM ws_close_base;
 
--- Per-minute closes by class against a rolling baseline; consecutive burst minutes (gaps ≤ 5 min) form one burst.
-CREATE OR REPLACE MACRO ws_bursts(window_minutes, min_count, ratio, mass_close_min) AS TABLE
-WITH m AS (
-  SELECT close_class(code) AS class, time_bucket(INTERVAL 1 MINUTE, ts) AS minute, count(*) AS n,
-         list_sort(list(DISTINCT seen_by)) AS seen_by,
-         list({'source_id': source_id, 'line': line_no, 'note': coalesce(inferred_by, how)} ORDER BY ts, source_id, line_no) AS ev
-  FROM ws_close_classified(mass_close_min)
-  WHERE code IS NOT NULL AND close_class(code) <> 'normal'
-  GROUP BY ALL
-), b AS (
-  SELECT *, coalesce(sum(n) OVER (PARTITION BY class ORDER BY minute
-                       RANGE BETWEEN to_minutes(CAST(window_minutes AS BIGINT)) PRECEDING AND INTERVAL 1 MINUTE PRECEDING), 0) / window_minutes AS baseline
-  FROM m
-), hot AS (
-  SELECT *, CASE WHEN minute - lag(minute) OVER (PARTITION BY class ORDER BY minute) <= INTERVAL 5 MINUTE THEN 0 ELSE 1 END AS new_burst
-  FROM b WHERE n >= min_count AND n >= ratio * baseline
-), g AS (
-  SELECT *, sum(new_burst) OVER (PARTITION BY class ORDER BY minute) AS burst_no FROM hot
-)
-SELECT class, burst_no, min(minute) AS start_minute, max(minute) + INTERVAL 1 MINUTE AS end_minute, sum(n)::INTEGER AS closes,
-       max(n)::INTEGER AS peak_per_minute, round(arg_min(baseline, minute), 2) AS baseline_per_minute,
-       list_sort(list_distinct(flatten(list(seen_by)))) AS seen_by, flatten(list(ev ORDER BY minute))[1:12] AS evidence_lines,
-       count(*)::INTEGER AS burst_minutes
-FROM g GROUP BY class, burst_no;
-
 -- Value transitions of every config key over time (per file path): the old and the new value, and where from.
 CREATE OR REPLACE VIEW config_changes AS
 WITH dated AS (
@@ -223,23 +198,173 @@ SELECT surface, key, prev AS old_value, coalesce(fp, value) AS new_value, prev_s
        valid_from, commit_sha, path, source_id, line_no, nth = 1 AS first_seen
 FROM seq WHERE nth = 1 OR prev IS DISTINCT FROM coalesce(fp, value);
 
--- Proxy releases: reload notices in the error log, a new worker pid in the access log, a reload run in the proxy
--- container, and (re)starts of a proxy container.
-CREATE OR REPLACE VIEW proxy_releases AS
-SELECT ts, 'reload notice: ' || message AS what, source_id, line_no, NULL AS commit_sha FROM proxy_errors WHERE kind = 'reload'
-UNION ALL
-SELECT first_ts, 'new worker pid ' || worker_pid || ' in the access log', source_id, line_no, NULL
-FROM (SELECT worker_pid, min(ts) AS first_ts, arg_min(source_id, ts) AS source_id, arg_min(line_no, ts) AS line_no
-      FROM proxy_requests WHERE worker_pid IS NOT NULL GROUP BY worker_pid)
-WHERE first_ts > (SELECT min(ts) + INTERVAL 1 MINUTE FROM proxy_requests WHERE worker_pid IS NOT NULL)
-UNION ALL
-SELECT ts, 'proxy container ' || action || coalesce(': ' || action_detail, '') || ' (' || coalesce(name, actor_id[1:12]) || ')', source_id, line_no, NULL
-FROM docker_events
-WHERE type = 'container' AND regexp_matches(coalesce(image, '') || ' ' || coalesce(service, ''), '(?i)nginx|caddy|traefik|haproxy|envoy')
-  AND (action IN ('start', 'restart') OR (action = 'exec_start' AND regexp_matches(coalesce(action_detail, ''), '(?i)reload|-s |SIGHUP|kill -HUP')));
+-- ---- Building blocks of attribution (symptoms, episodes, candidate changes: case/derived.sql) -------------------
 
--- Commits that touched a reverse-proxy config file.
-CREATE OR REPLACE VIEW proxy_config_commits AS
-SELECT c.sha, c.author, c.committer_time, c.subject, f.path, c.source_id
-FROM commits c JOIN commit_files f ON f.sha = c.sha AND f.source_id = c.source_id
-WHERE regexp_matches(f.path, '(?i)nginx|caddy|traefik|haproxy|envoy');
+-- Which component a config surface (or a repository path) belongs to.
+CREATE OR REPLACE MACRO component_of(surface, path) AS
+  CASE WHEN surface = 'nginx.conf' OR regexp_matches(coalesce(path, ''), '(?i)nginx') THEN 'nginx'
+       WHEN surface = 'caddyfile' OR regexp_matches(coalesce(path, ''), '(?i)caddy') THEN 'caddy'
+       WHEN surface = 'haproxy.cfg' OR regexp_matches(coalesce(path, ''), '(?i)haproxy') THEN 'haproxy'
+       WHEN regexp_matches(coalesce(surface, '') || ' ' || coalesce(path, ''), '(?i)traefik') THEN 'traefik'
+       WHEN regexp_matches(coalesce(surface, '') || ' ' || coalesce(path, ''), '(?i)envoy') THEN 'envoy'
+       WHEN surface = 'openclaw.json' OR regexp_matches(coalesce(path, ''), '(?i)openclaw\.json') THEN 'gateway'
+       WHEN surface = '.env' OR regexp_matches(coalesce(path, ''), '(?i)(^|/)\.env|\.env$') THEN 'env'
+       WHEN surface = 'compose' OR regexp_matches(coalesce(path, ''), '(?i)compose[\w.-]*\.ya?ml$') THEN 'compose'
+       WHEN surface = 'container-env' THEN 'container'
+       ELSE coalesce(surface, 'file') END;
+
+-- Which reverse proxy a container is, from its image or service name (NULL: not a proxy).
+CREATE OR REPLACE MACRO proxy_of(image, service) AS
+  nullif(regexp_extract(lower(coalesce(image, '') || ' ' || coalesce(service, '')), '(nginx|caddy|traefik|haproxy|envoy)', 1), '');
+
+-- Config keys that bound how long an idle WebSocket lives behind each proxy.
+CREATE OR REPLACE MACRO is_idle_timeout_key(k) AS
+  k IN ('proxy_read_timeout', 'proxy_send_timeout', 'timeout tunnel', 'timeout client', 'timeout server', 'timeout_tunnel',
+        'timeout_client', 'timeout_server', 'transport.respondingTimeouts.readTimeout', 'transport.respondingTimeouts.idleTimeout',
+        'idle_timeout', 'stream_timeout', 'read_timeout');
+
+-- The gateway's services: compose services or containers whose name says openclaw/gateway, but not a CLI or node host.
+CREATE OR REPLACE MACRO is_gateway_service(s) AS
+  regexp_matches(coalesce(s, ''), '(?i)gateway|openclaw') AND NOT regexp_matches(coalesce(s, ''), '(?i)cli|node|watch|nginx|caddy|haproxy|traefik|envoy');
+
+-- Seconds in HAProxy's and nginx's time syntax ("20s", "1h", "500ms", "60").
+CREATE OR REPLACE MACRO duration_seconds(v) AS nginx_seconds(v);
+
+-- The instants at which a proxy release may have ended sessions: an nginx worker leaving after a reload, HAProxy's
+-- hard stop of its old worker, Caddy's reload of a changed config (it cuts at once). The symptoms count one as a cut
+-- only when it comes at the end of the release's drain (case/derived.sql).
+CREATE OR REPLACE VIEW proxy_cut_instants AS
+SELECT proxy, ts, source_id, line_no, message AS what FROM proxy_errors
+WHERE ts IS NOT NULL AND (
+      (proxy = 'nginx' AND kind = 'worker-exit' AND regexp_matches(coalesce(message, ''), '^exiting$'))
+   OR (proxy = 'haproxy' AND regexp_matches(coalesce(message, ''), '(?i)hard-stop|Former worker .* exited'))
+   OR (proxy = 'caddy' AND regexp_matches(coalesce(message, ''), '^(load complete|stopped previous server)')));
+
+-- A duration in words for headlines: "45 s", "3 min 20 s", "1 h 27 min".
+CREATE OR REPLACE MACRO human_duration(secs) AS
+  CASE WHEN secs IS NULL THEN '?'
+       WHEN round(secs) < 60 THEN round(secs)::BIGINT || ' s'
+       WHEN round(secs) < 3600 THEN (round(secs)::BIGINT // 60) || ' min' || CASE WHEN round(secs)::BIGINT % 60 > 0 THEN ' ' || (round(secs)::BIGINT % 60) || ' s' ELSE '' END
+       ELSE (round(secs / 60)::BIGINT // 60) || ' h ' || (round(secs / 60)::BIGINT % 60) || ' min' END;
+
+-- How a change is named in a headline: a commit by its short id, anything else by what it was.
+CREATE OR REPLACE MACRO change_words(kind, action, component, key, commit_sha, detail) AS
+  CASE WHEN commit_sha IS NOT NULL THEN 'commit ' || commit_sha[1:7]
+       WHEN kind = 'release' THEN component || ' reload'
+       WHEN kind = 'container' THEN format('{} {}', component, action)
+       ELSE coalesce(component || ' ', '') || coalesce(action, kind) END;
+
+-- Per episode, the best cause (highest score) and the runner-up (the next one, another mechanism or another change),
+-- from the attribution engine's rows (queries/attribution.ts).
+CREATE OR REPLACE VIEW episode_verdicts AS
+WITH ranked AS (
+  SELECT a.*, row_number() OVER (PARTITION BY episode_id ORDER BY score DESC, explained DESC, change_id NULLS LAST, mechanism) AS place
+  FROM attributions a
+)
+SELECT e.*, b.mechanism, b.change_id, b.trigger_id, b.fix_id, b.score, b.explained, b.planned, b.lag_s, b.headline, b.why, b.missing, b.facts,
+       r.mechanism AS runner_mechanism, r.change_id AS runner_change_id, r.score AS runner_score, r.headline AS runner_headline,
+       r.why AS runner_why, r.explained AS runner_explained
+FROM episodes e
+LEFT JOIN ranked b ON b.episode_id = e.episode_id AND b.place = 1
+LEFT JOIN ranked r ON r.episode_id = e.episode_id AND r.place = 2;
+
+-- The findings of attribution, one per cause (the attribution engine keeps them in the table attributed_causes, which
+-- the cause queries read): episodes with the same mechanism and cause that follow each other
+-- (within a minute) are one finding. Severity comes from the impact (clients hit, against the clients the path
+-- served before; duration; paths) and whether the cause was planned work — not from which query reports it.
+-- Episodes no mechanism explains are reported as such (with what evidence would settle them), except first pairings,
+-- restart notices and handshake refusals (without the gateway's line they cannot be told from first pairings). query_id: the canned query that reports the finding.
+CREATE OR REPLACE VIEW attributed_findings AS
+WITH v AS (
+  SELECT v.*, coalesce(m.query_id, CASE v.family WHEN 'transport' THEN 'ws1006-after-proxy-release' WHEN 'release-cut' THEN 'ws1006-after-proxy-release'
+                                                  WHEN 'upstream-down' THEN 'restart-flaps' WHEN 'config-fatal' THEN 'restart-flaps'
+                                                  WHEN 'token' THEN 'token-divergence' WHEN 'refused-upgrade' THEN 'proxy-refusals'
+                                                  WHEN 'not-upgraded' THEN 'proxy-refusals' END) AS query_id,
+         m.remediation, coalesce(m.planned, false) OR coalesce(v.planned, false) AS is_planned, coalesce(m.whole_path, false) AS whole_path
+  FROM episode_verdicts v LEFT JOIN mechanism_catalog m USING (mechanism)
+  WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice', 'handshake-refused')
+), islands AS (
+  SELECT *, sum(CASE WHEN start_ts <= prev_end + INTERVAL 1 MINUTE THEN 0 ELSE 1 END)
+              OVER (PARTITION BY mechanism, coalesce(change_id, 'episode:' || episode_id) ORDER BY start_ts, episode_id) AS island
+  FROM (SELECT *, max(end_ts) OVER (PARTITION BY mechanism, coalesce(change_id, 'episode:' || episode_id) ORDER BY start_ts, episode_id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end FROM v)
+), f AS (
+  SELECT mechanism, coalesce(change_id, 'episode:' || episode_id) AS cause_key, island,
+         any_value(query_id) AS query_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, list(episode_id ORDER BY start_ts) AS episodes,
+         sum(symptoms)::INTEGER AS symptoms, max(clients)::INTEGER AS clients_max, max(clients_before) AS clients_before,
+         list(DISTINCT path ORDER BY path) AS paths, arg_max(family, symptoms) AS family,
+         any_value(change_id) AS change_id, arg_min(trigger_id, start_ts) AS trigger_id, arg_max(fix_id, end_ts) AS fix_id,
+         arg_max(score, symptoms) AS score, arg_min(lag_s, start_ts) AS lag_s, arg_max(headline, symptoms) AS headline, arg_max(why, symptoms) AS why,
+         arg_max(missing, symptoms) AS missing, arg_max(facts, symptoms) AS facts, bool_or(is_planned) AS planned,
+         arg_max(runner_mechanism, symptoms) AS runner_mechanism, arg_max(runner_change_id, symptoms) AS runner_change_id,
+         arg_max(runner_headline, symptoms) AS runner_headline, arg_max(runner_why, symptoms) AS runner_why, arg_max(runner_score, symptoms) AS runner_score,
+         any_value(remediation) AS remediation, bool_or(whole_path) AS whole_path
+  FROM islands GROUP BY ALL
+), hit AS (
+  -- distinct clients over the finding's episodes
+  SELECT f.mechanism, f.cause_key, f.island, count(DISTINCT s.client_key)::INTEGER AS clients,
+         list({'source_id': s.source_id, 'line': s.line_no, 'note': s.family || ': ' || left(s.detail, 100)} ORDER BY s.ts)[1:8] AS ev
+  FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f JOIN symptoms s ON s.episode_id = f.episode_id GROUP BY ALL
+), c AS (
+  SELECT f.*, h.clients, h.ev, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
+         -- a mechanism that fails every connection of a path (the gateway warns once per process about untrusted
+         -- proxies) is an outage of that path however few lines it left
+         -- otherwise several clients (or half the path's) for a while: one instant's cut that clients reconnect from at
+         -- once is not an outage
+         (f.whole_path
+          OR ((h.clients >= 2 OR (f.clients_before > 0 AND h.clients * 2 >= f.clients_before)) AND epoch(f.end_ts) - epoch(f.start_ts) >= 30)
+          OR (f.symptoms >= 3 AND epoch(f.end_ts) - epoch(f.start_ts) >= 60))
+           -- what nothing explains counts only when it lasted (sessions that end together for a moment are often clients leaving)
+           AND (f.mechanism IS NOT NULL OR epoch(f.end_ts) - epoch(f.start_ts) >= 30) AS big
+  FROM f JOIN hit h USING (mechanism, cause_key, island)
+)
+SELECT c.query_id,
+       CASE WHEN c.mechanism IS NULL THEN CASE WHEN c.big THEN 'medium' ELSE 'low' END
+            WHEN c.planned THEN 'low' WHEN c.big THEN 'high' ELSE 'medium' END AS severity,
+       c.start_ts, c.end_ts,
+       CASE WHEN c.mechanism IS NULL THEN
+              format('{} {} symptom(s) on {} from {} for {} ({} client(s)) that no mechanism explains: {}', c.symptoms, c.family, array_to_string(c.paths, ', '),
+                     strftime(c.start_ts, '%Y-%m-%d %H:%M:%S'), human_duration(c.duration_s), c.clients,
+                     CASE c.family WHEN 'transport' THEN 'cannot tell a proxy timeout from a network cut without the proxy config history or its error log at info level'
+                                   WHEN 'upstream-down' THEN 'no gateway death, restart or fatal start is in the evidence; docker events or the gateway log of that time would settle it'
+                                   WHEN 'token' THEN 'no token change is in the evidence; the config history, .env and the containers'' inspect would settle it'
+                                   ELSE 'the evidence of its cause is absent' END)
+            ELSE c.headline || '.' || CASE WHEN c.fix_id IS NOT NULL THEN ' Fixed by ' || fx.words || ' at ' || strftime(fx.ts, '%H:%M:%S') || '.' ELSE '' END
+                 || CASE WHEN c.runner_mechanism IS NOT NULL THEN format(' Runner-up: {} ({}), which lost ({} against {}): {}.', c.runner_mechanism,
+                                 coalesce(ru.words, 'no change'), round(c.runner_score, 2), round(c.score, 2), c.runner_why) ELSE '' END
+                 || coalesce(' Missing evidence: ' || c.missing || '.', '') END AS statement,
+       CASE WHEN c.mechanism IS NULL THEN 0.3 ELSE least(0.99, c.score) END AS confidence,
+       to_json(list_concat(
+         CASE WHEN ch.commit_sha IS NOT NULL THEN [{'sha': ch.commit_sha, 'path': ch.path, 'note': 'cause: ' || coalesce(cm.subject, ch.action || ' ' || coalesce(ch.key, ''))}]
+              WHEN ch.source_id IS NOT NULL THEN [{'source_id': ch.source_id, 'line': ch.line_no, 'note': 'cause: ' || coalesce(ch.detail, ch.action)}] ELSE [] END,
+         CASE WHEN tr.source_id IS NOT NULL AND tr.change_id <> c.change_id THEN [{'source_id': tr.source_id, 'line': tr.line_no, 'note': 'trigger: ' || coalesce(tr.detail, tr.action)}] ELSE [] END,
+         CASE WHEN fx.commit_sha IS NOT NULL THEN [{'sha': fx.commit_sha, 'path': fx.path, 'note': 'fix: ' || coalesce(fm.subject, fx.key)}]
+              WHEN fx.source_id IS NOT NULL THEN [{'source_id': fx.source_id, 'line': fx.line_no, 'note': 'fix: ' || coalesce(fx.detail, fx.action)}] ELSE [] END,
+         c.ev))::VARCHAR AS evidence,
+       CASE WHEN c.mechanism IS NULL THEN format('{} {} symptom(s) on {} that no mechanism explains', c.symptoms, c.family, array_to_string(c.paths, ', ')) ELSE c.headline END AS headline,
+       {'clients': c.clients, 'sessions': c.symptoms, 'paths': c.paths, 'duration_s': round(c.duration_s, 1), 'clients_before': c.clients_before} AS impact,
+       c.mechanism,
+       CASE WHEN ch.change_id IS NOT NULL THEN {'statement': concat_ws(' ', change_words(ch.kind, ch.action, ch.component, ch.key, ch.commit_sha, ch.detail),
+                                                             '(' || ch.key || ')', CASE WHEN tr.change_id <> ch.change_id THEN ', applied by ' || coalesce(tr.detail, tr.action) END),
+              'kind': ch.kind, 'commit': ch.commit_sha, 'action': ch.action, 'key': ch.key, 'at': ch.ts,
+              'citation': coalesce(ch.commit_sha[1:12] || coalesce(' ' || ch.path, ''), ch.path || coalesce(':' || ch.line_no, ''), src.path || coalesce(':' || ch.line_no, '')),
+              'applied_by': tr.detail, 'applied_at': tr.ts, 'lag_s': c.lag_s} END AS "trigger",
+       CASE WHEN c.runner_mechanism IS NOT NULL THEN {'statement': c.runner_headline, 'mechanism': c.runner_mechanism,
+              'why_lost': format('{} (score {} against {}: share of the symptoms explained, key, path and lag fit)', c.runner_why,
+                                 round(c.runner_score, 2), round(c.score, 2)),
+              'score': c.runner_score, 'best_score': c.score} END AS runner_up,
+       CASE WHEN fx.change_id IS NOT NULL THEN {'statement': concat_ws(' ', fx.words || coalesce(' "' || fm.subject || '"', ''), '(' || fx.key || ')'),
+              'kind': fx.kind, 'commit': fx.commit_sha, 'action': fx.action, 'key': fx.key, 'at': fx.ts, 'value': fx.new_value,
+              'citation': coalesce(fx.commit_sha[1:12] || coalesce(' ' || fx.path, ''), fx.path)} END AS fix,
+       c.remediation,
+       -- the mechanism, or "unexplained" (the column the old ws1006 query had, for scripts that read it)
+       coalesce(c.mechanism, 'unexplained') AS explanation,
+       ch.commit_sha AS commit_sha, c.lag_s, c.facts, c.episodes, c.missing
+FROM c
+LEFT JOIN candidate_changes ch ON ch.change_id = c.change_id
+LEFT JOIN commits cm ON cm.sha = ch.commit_sha
+LEFT JOIN sources src ON src.source_id = ch.source_id
+LEFT JOIN candidate_changes tr ON tr.change_id = c.trigger_id
+LEFT JOIN (SELECT *, change_words(kind, action, component, key, commit_sha, detail) AS words FROM candidate_changes) fx ON fx.change_id = c.fix_id
+LEFT JOIN commits fm ON fm.sha = fx.commit_sha
+LEFT JOIN (SELECT change_id, change_words(kind, action, component, key, commit_sha, detail) AS words FROM candidate_changes) ru ON ru.change_id = c.runner_change_id;

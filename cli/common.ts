@@ -136,7 +136,7 @@ export function printIngestSummary(result: IngestResult, out: NodeJS.WritableStr
   const rejected = result.sources.reduce((a, s) => a + s.rejected_lines, 0);
   out.write(`\n${result.sources.length} source(s): ${total} lines = ${parsed} parsed + ${rejected} rejected${parsed + rejected === total ? '' : ' (MISMATCH)'}\n`);
   for (const s of result.skipped) out.write(`skipped ${safeText(s.path)}: ${safeText(s.reason)}\n`);
-  for (const p of result.problems) out.write(`not read ${safeText(p.path)}: ${safeText(p.reason)}\n`);
+  for (const p of result.problems) out.write(`${p.partial ? 'partial' : 'not read'} ${safeText(p.path)}: ${safeText(p.reason)}\n`);
   const unknown = result.sources.filter((s) => s.status === 'unknown-format');
   for (const u of unknown) out.write(`unknown format ${safeText(u.path)}: ${safeText(u.note ?? '')} (force one with --format)\n`);
   const heavy = result.sources.filter((s) => s.total_lines > 0 && s.rejected_lines / s.total_lines > maxRejectRatio && s.status !== 'unknown-format');

@@ -38,7 +38,7 @@ export interface IngestOptions {
 export interface IngestResult {
   sources: SourceSummary[];
   skipped: { path: string; reason: string }[];
-  problems: { path: string; reason: string }[];
+  problems: { path: string; reason: string; partial?: boolean }[];   // partial: read, but not as a whole (it changed while read)
 }
 
 /** Sources up to this size (decompressed) are written in one transaction. */
@@ -459,7 +459,7 @@ async function parseFile(store: Store, job: ParseJob, ctx: FileContext): Promise
       const reason = `changed while it was read (${before.size} bytes when the read began, ${now.size} after): its rows may not match its sha256 and line count; read a copy that no longer changes`;
       notes.push(reason);
       status = 'partial';
-      result.problems.push({ path: file.path, reason });
+      result.problems.push({ path: file.path, reason, partial: true });
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
     if (transaction) await store.run('COMMIT');

@@ -57,7 +57,9 @@ export function configDocumentValues(format: string, text: string, fpr: Fingerpr
     case 'dotenv':
       return dotenvValues(text, fpr);
     case 'openclaw-json':
-      return { values: openclawValues(text, fpr), bad: [] };
+      // collect's history rewrite (up to now) left its fingerprint markers unquoted in JSON (`"token": clawtrail-fp:…`):
+      // read such a revision as the quoted marker it stands for rather than lose the whole file
+      return { values: openclawValues(text.replace(/(:\s*)(clawtrail-fp:hmac:[0-9a-f]{24}:[\w-]+)(?=\s*[,}\n\r])/g, '$1"$2"'), fpr), bad: [] };
     case 'nginx-conf':
       return { values: nginxValues(text, fpr), bad: [] };
     case 'caddyfile':

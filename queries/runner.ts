@@ -9,9 +9,10 @@
 // start until it is done, so a crash half-way shows.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { fromRoot } from '../lib/paths.js';
 import { lit as sqlLit, statements } from '../lib/sql.js';
+import { splitSqlHeader } from './header.js';
+import { attribute } from './attribution.js';
 import type { Store } from '../case/store.js';
 import { FINDING_COLUMNS, findingId, GROUPS, SEVERITIES, severityRank, type Citation, type Finding, type Group, type Impact } from '../case/finding.js';
 
@@ -36,12 +37,7 @@ export { SEVERITIES, severityRank };
 const QUERY_DIR = fromRoot('queries');
 
 export function parseQueryFile(file: string, text: string): QuerySpec {
-  const lines = text.split('\n');
-  const header: string[] = [];
-  let i = 0;
-  if (lines[0]?.trim() !== '-- ---') throw new Error(`${file}: a query starts with a '-- ---' YAML header`);
-  for (i = 1; i < lines.length && lines[i].trim() !== '-- ---'; i++) header.push(lines[i].replace(/^-- ?/, ''));
-  const meta = parseYaml(header.join('\n')) as Record<string, unknown>;
+  const { meta, sql } = splitSqlHeader(file, text, 'query');
   for (const k of ['id', 'title', 'severity', 'group', 'answers']) if (!meta[k]) throw new Error(`${file}: header has no ${k}`);
   if (severityRank(String(meta.severity)) < 0) throw new Error(`${file}: unknown severity ${String(meta.severity)}`);
   if (!(GROUPS as readonly string[]).includes(String(meta.group))) throw new Error(`${file}: unknown group ${String(meta.group)} (one of ${GROUPS.join(', ')})`);
@@ -50,7 +46,7 @@ export function parseQueryFile(file: string, text: string): QuerySpec {
     remediation: meta.remediation ? String(meta.remediation).trim() : null, sarif: meta.sarif === true, answers: String(meta.answers).trim(),
     params: (meta.params ?? {}) as Record<string, ParamSpec>, needs: (meta.needs ?? []) as string[], file,
     impactSignals: meta.impact_signals ? checkSignals(file, meta.impact_signals) : null,
-    sql: lines.slice(i + 1).join('\n').trim().replace(/;\s*$/, ''),
+    sql,
   };
 }
 
@@ -123,6 +119,7 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   const phase: QueryPhase = { state: 'running', started_at: new Date().toISOString(), finished_at: null, failed: [] };
   await setQueryPhase(store, phase);
   await store.refreshDerived();
+  await attribute(store);
   await store.run('DELETE FROM findings');
   await store.run('DELETE FROM query_catalog');
   for (const q of queries) {
@@ -142,7 +139,8 @@ export async function runAll(store: Store, params: Record<string, Record<string,
     }
     try {
       const rows = await store.all(bind(q.sql, resolveParams(q, params[q.id])));
-      for (const r of rows) await insertFinding(store, q, r, paths);
+      // 500 findings per statement: a query may answer with thousands of rows (one per episode)
+      for (let i = 0; i < rows.length; i += 500) await store.run(`${INSERT_FINDINGS} ${rows.slice(i, i + 500).map((r) => findingValues(q, r, paths)).join(',\n')}`);
       report.push({ id: q.id, rows: rows.length, ms: Date.now() - t0 });
     } catch (err) {
       const error = (err as Error).message.split('\n')[0];
@@ -206,18 +204,32 @@ function explanation(row: Record<string, unknown>, cite: (c: Citation) => Citati
   const impact = struct(row.impact);
   const runnerUp = struct(row.runner_up);
   const fix = struct(row.fix);
+  const trigger = struct(row.trigger);
+  // a fix without its own citations cites the finding's evidence marked as the fix
+  const fixCites = (): Citation[] => parseEvidence(row.evidence).filter((c) => String(c.note ?? '').startsWith('fix:')).map(cite);
   const n = (v: unknown): number | null => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
   return {
-    headline: text(row.headline), mechanism: text(row.mechanism), trigger: text(row.trigger),
+    headline: text(row.headline), mechanism: text(row.mechanism), trigger: trigger ? text(trigger.statement) : text(row.trigger),
     impact: impact ? { clients: n(impact.clients), sessions: n(impact.sessions), duration_s: n(impact.duration_s), signals: text(impact.signals),
       first_at: text(impact.first_at), last_at: text(impact.last_at),
       paths: Array.isArray(impact.paths) ? impact.paths.map(String) : null, basis: 'query' } : null,
     runner_up: runnerUp && text(runnerUp.statement) ? { statement: String(runnerUp.statement), why_lost: text(runnerUp.why_lost) ?? '' } : null,
-    fix: fix && text(fix.statement) ? { statement: String(fix.statement), at: text(fix.at), evidence: parseEvidence(fix.evidence).map(cite) } : null,
+    fix: fix && text(fix.statement) ? { statement: String(fix.statement), at: text(fix.at), evidence: fix.evidence ? parseEvidence(fix.evidence).map(cite) : fixCites() } : null,
   };
 }
 
+/** The explanation columns kept in details as well (see findingValues). */
+const EXPLANATION_COLUMNS = ['impact', 'mechanism', 'trigger', 'runner_up', 'fix'];
+
+const INSERT_FINDINGS = `INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence,
+  details, headline, impact, mechanism, trigger, runner_up, fix) VALUES`;
+
 async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): Promise<void> {
+  await store.run(`${INSERT_FINDINGS} ${findingValues(q, row, paths)}`);
+}
+
+/** The VALUES tuple of one finding. */
+function findingValues(q: QuerySpec, row: Record<string, unknown>, paths: Map<number, string>): string {
   // a citation as the findings table keeps it: numbers as numbers, the source's path filled in, no empty keys
   const cite = (c: Citation): Citation => {
     const source = c.source_id === undefined || c.source_id === null ? undefined : Number(c.source_id);
@@ -234,7 +246,9 @@ async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unk
   const severity = row.severity && severityRank(String(row.severity)) >= 0 ? String(row.severity) : q.severity;
   const statement = String(row.statement ?? q.title);
   const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!(FINDING_COLUMNS as readonly string[]).includes(k)) details[k] = v;
+  // details keep the row's own columns, the explanation columns too in the richer shape the query gave them (a trigger's
+  // commit and key, a fix's value), which the finding's fields render in words
+  for (const [k, v] of Object.entries(row)) if (!(FINDING_COLUMNS as readonly string[]).includes(k) || EXPLANATION_COLUMNS.includes(k)) details[k] = v;
   const lit = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(String(v)));
   const json = (v: unknown): string => (v === null || v === undefined ? 'NULL' : sqlLit(JSON.stringify(v)));
   // what the runner says about a query it could not run (coverage, query-error) belongs to coverage, with nothing to do
@@ -242,11 +256,9 @@ async function insertFinding(store: Store, q: QuerySpec, row: Record<string, unk
   const group = aboutTheRun ? 'coverage' : q.group;
   const remediation = aboutTheRun ? null : row.remediation ?? q.remediation;
   const x = explanation(row, cite);
-  await store.run(`INSERT INTO findings (finding_id, query_id, query_group, severity, rank, start_ts, end_ts, statement, confidence, remediation, evidence, details,
-      headline, impact, mechanism, trigger, runner_up, fix)
-    VALUES (${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
+  return `(${lit(findingId(q.id, statement, row.start_ts === null || row.start_ts === undefined ? null : String(row.start_ts)))}, ${lit(q.id)}, ${lit(group)}, ${lit(severity)}, NULL,
     TRY_CAST(${lit(row.start_ts)} AS TIMESTAMPTZ), TRY_CAST(${lit(row.end_ts)} AS TIMESTAMPTZ), ${lit(statement)},
     ${row.confidence === undefined || row.confidence === null ? 'NULL' : Number(row.confidence)}, ${lit(remediation)},
     ${lit(JSON.stringify(evidence))}, ${lit(JSON.stringify(details))},
-    ${lit(x.headline)}, ${json(x.impact)}, ${lit(x.mechanism)}, ${lit(x.trigger)}, ${json(x.runner_up)}, ${json(x.fix)})`);
+    ${lit(x.headline)}, ${json(x.impact)}, ${lit(x.mechanism)}, ${lit(x.trigger)}, ${json(x.runner_up)}, ${json(x.fix)})`;
 }

@@ -26,7 +26,7 @@ describe('help and version', () => {
     const r = runCli(['query', 'no-such-query', '--db', ':memory:']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no query no-such-query');
-    const p = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', tempDir(), '--param', 'ws-close-bursts.min_count=lots']);
+    const p = runCli(['analyze', join(SAMPLES, 'healthy-week'), '--out', tempDir(), '--param', 'incidents-and-hours.gap_minutes=lots']);
     expect(p.code).toBe(1);
     expect(p.stderr).toContain('must be a number');
   });

@@ -221,8 +221,8 @@ describe('docker inspect and events', () => {
     expect(g.map((x) => [x.id, x.destroyed, x.seen_in])).toEqual([['a', true, 'events+inspect'], ['b', false, 'events+inspect']]);
     const pl = f.find((x) => x.query_id === 'pairing-loss-after-recreate')!;
     expect(pl.severity).toBe('high');
-    expect(pl.statement).toContain('state dir mount moved /srv/state → /opt/state');
-    expect(pl.statement).toContain('4 rejection(s) (4 pairing required');
+    expect(pl.statement).toContain('state mount /srv/state:/home/node/.openclaw → /opt/state:/home/node/.openclaw');
+    expect(pl.statement).toContain('(4 pairing rejection(s))');
   });
 
   it('tells a restart in place (same id) from a crash loop (repeated non-zero exits)', async () => {

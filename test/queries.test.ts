@@ -26,7 +26,7 @@ describe('the pack itself', () => {
   it('has one file per question, each with a valid header, parameters with defaults and the tables it needs', () => {
     const qs = loadQueries();
     expect(qs.map((q) => q.id)).toEqual(['ws-close-bursts', 'ws1006-after-proxy-release', 'token-divergence', 'pairing-loss-after-recreate', 'split-brain-versions',
-      'health-and-timeouts', 'handshake-latency', 'restart-flaps', 'security-shortcuts', 'evidence-coverage', 'incidents-and-hours', 'token-rotation-drills']);
+      'health-and-timeouts', 'handshake-latency', 'restart-flaps', 'security-shortcuts', 'evidence-coverage', 'incidents-and-hours', 'token-rotation-drills', 'proxy-refusals']);
     for (const q of qs) {
       expect(q.needs.length, q.id).toBeGreaterThan(0);
       for (const p of Object.values(q.params)) expect(p.default, q.id).toBeDefined();
@@ -46,17 +46,19 @@ describe('missing evidence', () => {
     store.close();
     expect(rows.map((r) => r.query_id)).toEqual(expect.arrayContaining(['handshake-latency', 'incidents-and-hours', 'pairing-loss-after-recreate', 'restart-flaps', 'ws-close-bursts', 'ws1006-after-proxy-release']));
     const bursts = rows.find((r) => r.query_id === 'ws-close-bursts')!;
-    expect(bursts).toMatchObject({ severity: 'info', statement: 'WebSocket close bursts: not answered — the evidence it needs is absent (gateway_events, proxy_requests empty)' });
+    expect(bursts).toMatchObject({ severity: 'info', statement: 'Episodes of client-visible failures: not answered — the evidence it needs is absent (gateway_events, proxy_requests empty)' });
   });
 });
 
 describe('ws-close-bursts', () => {
   const quiet = Array.from({ length: 6 }, (_, i) => `2026-05-01T0${i}:00:00.000Z [ws] webchat disconnected code=1001 reason=n/a conn=0000000${i}-0000-4000-a000-000000000000`);
-  it('fires on a 1006 burst against a quiet baseline and cites its lines', async () => {
+  it('fires on a 1006 episode and cites its lines', async () => {
     const burst = Array.from({ length: 30 }, (_, i) => `2026-05-01T10:0${Math.floor(i / 10)}:${pad((i % 10) * 5)}.000Z [ws] webchat disconnected code=1006 reason=n/a conn=1000${pad(i)}00-0000-4000-a000-000000000000`);
     const f = await findingsOf({ 'gw.log': gw([...quiet, ...burst]) }, 'ws-close-bursts');
     expect(f).toHaveLength(1);
-    expect(f[0].statement).toMatch(/^1006 transport burst: 30 closes in 3 minute\(s\) from 2026-05-01 10:00/);
+    expect(f[0].statement).toMatch(/^transport episode on direct: 30 symptom\(s\) from 30 clients between 2026-05-01 10:00:00 and 10:02:45/);
+    expect(f[0].statement).toContain('no mechanism explains it');
+    expect(f[0].severity).toBe('medium');
     expect(f[0].evidence[0]).toMatchObject({ line: 7 });
     expect(String(f[0].evidence[0].path)).toMatch(/gw\.log$/);
   });

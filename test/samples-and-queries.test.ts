@@ -63,57 +63,77 @@ describe('sample bundles', () => {
 });
 
 describe('query pack on the samples', () => {
-  it('proxy-release-1006: the top finding is the proxy release, with the lag, the commit and the config change', async () => {
+  it('proxy-release-1006: the top finding is the idle timeout the commit lowered, applied by the reload, with the drain lag, the fix and the runner-up', async () => {
     const t = truth('proxy-release-1006');
     const [top] = await findings('proxy-release-1006');
     expect(top.query_id).toBe('ws1006-after-proxy-release');
     expect(top.severity).toBe('high');
     expect(top.s).toBe(t.key_instants.burst_start.replace(/\.\d+Z$/, 'Z'));
     const d = JSON.parse(top.details);
-    expect(d).toMatchObject({ explanation: 'proxy-release', lag_s: 10, commit_sha: t.commits.cause, worker_shutdown_timeout: '10s' });
-    expect(d.what_changed).toContain('proxy_read_timeout 3600s → 20s');
-    expect(d.typical_lifetime_s).toBeGreaterThan(19.9);
+    expect(d.mechanism).toBe('proxy-idle-timeout');
+    expect(d.trigger).toMatchObject({ kind: 'config', commit: t.commits.cause, key: 'proxy_read_timeout', lag_s: 10 });
+    expect(d.trigger.applied_by).toMatch(/SIGHUP/);
+    expect(d.fix).toMatchObject({ commit: t.commits.fix, key: 'proxy_read_timeout', value: '3600s' });
+    expect(d.runner_up).toMatchObject({ mechanism: 'release-cut' });
+    expect(d.runner_up.why_lost).toMatch(/^\d+ of \d+ dropped sessions ended at a nginx release/);
+    const facts = JSON.parse(d.facts);
+    expect(facts).toMatchObject({ old_value: '3600s', new_value: '20s', drain_s: 10 });
+    expect(facts.typical_lifetime_s).toBeGreaterThan(19.9);
+    expect(d.impact.paths).toEqual(['nginx']);
+    expect(top.statement).toMatch(/^WebSockets through nginx were cut every 20 s for 1 h 28 min after commit 2beecaf lowered proxy_read_timeout 3600s → 20s/);
+    expect(top.statement).toContain('Fixed by commit 754ecba');
     const ev = JSON.parse(top.evidence) as { path?: string; line?: number; sha?: string; note?: string }[];
-    expect(ev.some((e) => e.path?.endsWith('logs/nginx/error.log') && e.note?.includes('SIGHUP'))).toBe(true);
-    expect(ev.some((e) => e.sha === t.commits.cause && e.path === 'nginx/nginx.conf')).toBe(true);
+    expect(ev.some((e) => e.sha === t.commits.cause && e.path === 'nginx/nginx.conf' && e.note?.startsWith('cause:'))).toBe(true);
+    expect(ev.some((e) => e.sha === t.commits.fix && e.note?.startsWith('fix:'))).toBe(true);
+    expect(ev.some((e) => e.note?.startsWith('trigger:') && typeof e.line === 'number')).toBe(true);
     expect(ev.some((e) => e.path?.endsWith('logs/nginx/access.log') && typeof e.line === 'number')).toBe(true);
   });
 
-  it('token-divergence: the top finding is the divergence opened and closed by the right commits, with the rejections', async () => {
+  it('token-divergence: the top finding is the .env change the gateway does not enforce, with the recreate that applied it and the fix', async () => {
     const t = truth('token-divergence');
     const [top] = await findings('token-divergence');
     expect(top.query_id).toBe('token-divergence');
+    expect(top.severity).toBe('high');
     const d = JSON.parse(top.details);
-    expect(d.opened_by_commit).toBe(t.commits.cause);
-    expect(d.closed_by_commit).toBe(t.commits.fix);
-    expect(Number(d.rejections)).toBeGreaterThan(10);
-    expect(d.clients_hit).toContain('cli');
-    expect(top.statement).toContain('hex48');
-    expect(top.statement).toContain('hex64');
+    expect(d.mechanism).toBe('token-divergence');
+    expect(d.trigger).toMatchObject({ commit: t.commits.cause, key: 'OPENCLAW_GATEWAY_TOKEN' });
+    expect(d.fix.commit).toBe(t.commits.fix);
+    expect(d.impact.sessions).toBeGreaterThan(10);
+    expect(top.statement).toContain('config:gateway.auth.token hex48');
+    expect(top.statement).toContain('env-file:OPENCLAW_GATEWAY_TOKEN hex64');
+    // one episode, one finding: the CLI's retries every five minutes are not separate incidents
+    expect((await findings('token-divergence')).filter((f) => f.query_id === 'token-divergence')).toHaveLength(1);
   });
 
-  it('pairing-loss: the top finding is the recreate that moved the state mount, with the known devices and the recovery time', async () => {
+  it('pairing-loss: the top finding is the state mount the commit moved, with the known devices, the re-approvals and what was concluded without the lost logs', async () => {
     const t = truth('pairing-loss');
     const [top] = await findings('pairing-loss');
     expect(top.query_id).toBe('pairing-loss-after-recreate');
+    expect(top.severity).toBe('high');
     const d = JSON.parse(top.details);
-    expect(d.old_state_mount).toBe('/srv/openclaw/state');
-    expect(d.new_state_mount).toBe('/opt/openclaw/state');
-    expect(d.devices_known_before).toHaveLength(4);
-    expect(Number(d.reapprovals)).toBe(4);
-    expect(d.minutes_to_recover).toBeGreaterThan(70);
-    expect(top.statement).toContain(t.commits.cause.slice(0, 12));
+    expect(d.mechanism).toBe('state-loss');
+    expect(d.trigger).toMatchObject({ commit: t.commits.cause, key: 'OPENCLAW_CONFIG_DIR' });
+    expect(JSON.parse(d.facts)).toMatchObject({ known_devices: 4, reapprovals: 4 });
+    expect(d.impact.duration_s).toBeGreaterThan(70 * 60);
+    expect(top.statement).toContain('/srv/openclaw/state:/home/node/.openclaw → /opt/openclaw/state:/home/node/.openclaw');
+    expect(top.statement).toContain(`commit ${t.commits.cause.slice(0, 7)}`);
+    expect(top.statement).toContain('Missing evidence: the gateway logs of the removed container are lost; concluded from');
     const ev = JSON.parse(top.evidence) as { path?: string; note?: string }[];
-    expect(ev.some((e) => e.path?.endsWith('docker/events.jsonl') && e.note?.includes('destroyed'))).toBe(true);
+    expect(ev.some((e) => e.path?.endsWith('docker/events.jsonl') && e.note?.startsWith('trigger: create'))).toBe(true);
   });
 
-  it('healthy-week: no finding of severity high or above; the rotation drill is within budget', async () => {
+  it('healthy-week: no finding of severity high or above; the rotation drill is planned work, within budget', async () => {
     const all = await findings('healthy-week');
     expect(all.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
     const drill = all.find((f) => f.query_id === 'token-rotation-drills')!;
     expect(drill.statement).toContain('within the 5-minute budget');
-    expect(all.some((f) => f.query_id === 'token-divergence')).toBe(false);
+    for (const f of all.filter((x) => x.query_id === 'token-divergence')) {
+      expect(f.severity).toBe('low');
+      expect(f.statement).toMatch(/^Token rotation by commit fa6c230/);
+    }
     expect(all.some((f) => f.query_id === 'pairing-loss-after-recreate')).toBe(false);
+    const restart = all.filter((f) => f.query_id === 'restart-flaps' && JSON.parse(f.details).mechanism);
+    expect(restart.map((f) => [f.severity, JSON.parse(f.details).mechanism])).toEqual(restart.map(() => ['low', 'upstream-down']));
   });
 
   it('every query ran on every bundle without an error', async () => {

@@ -126,11 +126,17 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
   }
   const reader = repo.objects();
   try {
-    // the history's identity: its HEAD, else its tips (a bundle without HEAD); commit ids are content hashes, so the
-    // same identity is the same history wherever the copy lies (a clone, a bundle, a moved folder): ingested once
-    const head = repo.head ?? (repo.tips.length ? createHash('sha256').update([...repo.tips].sort().join('\n')).digest('hex') : 'empty');
-    const prior = await store.one<{ source_id: string }>(`SELECT source_id FROM sources WHERE kind = 'git' AND sha256 = ${lit(head)} AND status <> 'error'`);
-    if (prior) return undefined; // the same history is already in the case
+    // One history is ingested once however many copies the evidence holds (a bundle and its clone, a moved folder):
+    // its identity is its root commits and the commits its refs point at (content hashes), not its path
+    const roots = repo.tips.length ? (await repo.run(['rev-list', '--max-parents=0', '--stdin'], repo.tips.join('\n') + '\n')).toString('utf8').split('\n').filter(Boolean).sort() : [];
+    const head = repo.tips.length ? createHash('sha256').update(`roots ${roots.join(',')}\ntips ${[...repo.tips].sort().join(',')}`).digest('hex') : 'empty';
+    const prior = await store.one<{ path: string }>(`SELECT path FROM sources WHERE kind = 'git' AND sha256 = ${lit(head)} AND status NOT IN ('duplicate', 'error') ORDER BY source_id LIMIT 1`);
+    if (prior) {
+      if (prior.path === repoPath) return undefined; // the same repository again: already ingested
+      await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, total_lines, parsed_lines, rejected_lines, blank_lines, status, note, ingested_at)
+        VALUES (${sourceId}, ${lit(repoPath)}, 'git', 'git', ${lit(head)}, 0, 0, 0, 0, 'duplicate', ${lit(`the same git history as ${prior.path} (same root and tip commits): not read twice`)}, now())`);
+      return summaryOf(store, sourceId);
+    }
     const notes = [...repo.notes];
     const commits = repo.tips.length ? await readCommits(repo, reader, notes) : [];
     await readFiles(repo, commits);

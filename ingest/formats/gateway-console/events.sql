@@ -3,6 +3,25 @@
 -- (with and without peer=, listening on / ready, Z / ±HH:MM stamps). Unrecognised lines are `other`.
 -- Staged so that each regular expression runs once, and only on the rows of its event kind (the common kinds get
 -- one anchored template each; the rare ones a few small patterns).
+-- Multi-line records: `Gateway failed to start: Invalid config at <path>:` is followed by unstamped continuation
+-- lines (`openclaw.json:9 — <key>: <reason>`, `Run "openclaw doctor --fix" …`) in the console; they are merged into
+-- their record (the file log already writes them as one). Only raw lines right after such an opener, in the same
+-- container and stream and before the next stamped line, are continuations (at most 20).
+CREATE OR REPLACE TEMP TABLE gw_open AS
+SELECT container, stream, line_no, line_count FROM gw_stage
+WHERE shape <> 'raw' AND (starts_with(message, 'Gateway failed to start') OR starts_with(message, 'Invalid config')) AND ends_with(rtrim(message), ':');
+CREATE OR REPLACE TEMP TABLE gw_cont AS
+SELECT o.line_no AS opener, r.line_no, r.line_count, r.message FROM gw_open o JOIN gw_stage r
+  ON r.shape = 'raw' AND r.container IS NOT DISTINCT FROM o.container AND r.stream IS NOT DISTINCT FROM o.stream
+ AND r.line_no > o.line_no AND r.line_no <= o.line_no + 20
+WHERE NOT EXISTS (SELECT 1 FROM gw_stage t WHERE t.shape <> 'raw' AND t.container IS NOT DISTINCT FROM o.container AND t.stream IS NOT DISTINCT FROM o.stream
+                  AND t.line_no > o.line_no AND t.line_no < r.line_no);
+UPDATE gw_stage SET message = gw_stage.message || chr(10) || c.text, line_count = gw_stage.line_count + c.lines
+FROM (SELECT opener, string_agg(message, chr(10) ORDER BY line_no) AS text, sum(line_count)::INTEGER AS lines FROM gw_cont GROUP BY opener) c
+WHERE gw_stage.line_no = c.opener AND gw_stage.shape <> 'raw';
+DELETE FROM gw_stage WHERE line_no IN (SELECT line_no FROM gw_cont) AND shape = 'raw';
+DROP TABLE gw_cont;
+DROP TABLE gw_open;
 INSERT INTO gateway_events
 WITH ge AS (
 SELECT *,
@@ -17,10 +36,16 @@ SELECT *,
     WHEN starts_with(message, 'config change detected; evaluating reload') THEN 'reload-detected'
     WHEN starts_with(message, 'config change requires gateway restart') OR starts_with(message, 'config reload requires gateway restart') THEN 'restart-required'
     WHEN starts_with(message, 'config hot reload applied') OR starts_with(message, 'config change applied') THEN 'reload-applied'
+    WHEN starts_with(message, 'config reload skipped (invalid config)') THEN 'reload-skipped'
+    WHEN starts_with(message, 'restart-loop breaker tripped') THEN 'restart-loop-breaker'
+    WHEN contains(message, 'Invalid WebSocket frame') THEN 'invalid-frame'
+    -- lines a gateway writes only when its state starts empty (observed-real-gateway.md)
+    WHEN message = 'memory-core: created managed dreaming cron job.' THEN 'first-start'
     WHEN starts_with(message, 'signal SIG') OR regexp_matches(message, '^received SIG\w+; ') THEN 'signal'
     WHEN starts_with(message, 'restart mode:') THEN 'restart-mode'
     WHEN starts_with(message, 'listening on ') THEN 'listening'
-    WHEN starts_with(message, 'ready (') THEN 'ready'
+    WHEN starts_with(message, 'ready (') OR message = 'ready' THEN 'ready'
+    WHEN starts_with(message, 'http server listening') THEN 'listening'
     WHEN message IN ('starting...', 'starting gateway…', 'loading configuration…', 'resolving authentication…') THEN 'starting'
     WHEN starts_with(message, 'device pairing auto-approved') THEN 'pairing-auto-approved'
     WHEN starts_with(message, 'device pairing approved') THEN 'pairing-approved'
@@ -39,6 +64,7 @@ SELECT *,
     WHEN starts_with(message, 'Config overwrite:') THEN 'config-overwrite'
     WHEN regexp_matches(message, '^(?:→ close|close) code=\d+') THEN 'closed'
     WHEN regexp_matches(message, 'gateway closed \(\d{4}|reconnect paused after close \(\d{4}|^disconnected \(\d{4}\)') THEN 'client-closed'
+    WHEN regexp_matches(message, 'gateway connect failed: .*(?:ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT)|connect ECONNREFUSED') THEN 'client-connect-failed'
     WHEN regexp_matches(message, 'unauthorized: (?:gateway|device) token (?:mismatch|missing|rejected)|unauthorized: gateway password') THEN 'client-auth-failed'
     WHEN starts_with(message, '🦞 OpenClaw ') THEN 'banner'
     ELSE 'other'

@@ -1,0 +1,13 @@
+-- ---
+-- id: proxy-refusals
+-- title: WebSocket upgrades a proxy path refused, and the change behind them
+-- severity: high
+-- group: cause
+-- sarif: true
+-- answers: >
+--   Episodes of upgrades that never became WebSockets on one proxy path: refused 403 because the gateway no longer
+--   trusts the proxy (mechanisms/proxy-trust.sql), or answered 200 because the proxy stopped forwarding the upgrade
+--   headers (mechanisms/upgrade-dropped.sql) — with the commit behind them and the fix.
+-- needs: [proxy_requests, gateway_events]
+-- ---
+SELECT * EXCLUDE (query_id) FROM attributed_causes WHERE query_id = 'proxy-refusals' ORDER BY start_ts
