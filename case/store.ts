@@ -10,8 +10,13 @@ import { REDACT_HINT } from './secret-rules.js';
 
 export type Row = Record<string, unknown>;
 
-/** CLAWTRAIL_PROFILE=1 prints every statement's wall time on stderr (for the benchmark and EXPLAIN work). */
+/** CLAWTRAIL_PROFILE=1 prints every statement's wall time and the process's CPU time during it (every thread: DuckDB's
+ *  and Node's) on stderr, after the time since the process started (for the benchmark and EXPLAIN work). */
 const PROFILE = process.env.CLAWTRAIL_PROFILE === '1';
+const profile = (t0: number, cpu0: NodeJS.CpuUsage, sql: string): void => {
+  const cpu = process.cpuUsage(cpu0);
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+};
 
 export class Store {
   private constructor(
@@ -19,7 +24,30 @@ export class Store {
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly readOnly = false,
+    private readonly ownsInstance = true,
   ) {}
+
+  /** Another connection to the same case (its own temporary tables and transactions), for work done at the same time
+   *  as this connection's; close() closes only that connection. */
+  async connect(): Promise<Store> {
+    const other = new Store(this.path, this.instance, await this.instance.connect(), this.readOnly, false);
+    await other.session();
+    return other;
+  }
+
+  /** A connection's own settings: instants in UTC; the running statement's progress kept (never printed), for the
+   *  progress line. */
+  private async session(): Promise<void> {
+    await this.run(`SET TimeZone='UTC'`);
+    await this.run('SET enable_progress_bar = true');
+    await this.run('SET enable_progress_bar_print = false');
+  }
+
+  /** How far the statement running on this connection is (0–1), when DuckDB can tell. */
+  progress(): number | undefined {
+    const p = this.conn.progress.percentage;
+    return p >= 0 ? Math.min(p, 100) / 100 : undefined;
+  }
 
   /** Opens a case database that must already exist (sql, query, report, export). `readOnly` opens it in DuckDB's
    *  read-only mode: nothing can change it (the schema, views and macros are already in the file). */
@@ -49,14 +77,19 @@ export class Store {
     }
     const conn = await instance.connect();
     const store = new Store(path, instance, conn, readOnly);
-    await store.run(`SET TimeZone='UTC'`);
+    await store.session();
     // Bounded memory whatever the input: DuckDB spills to its temp directory beyond this.
-    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '768MB'}'`);
+    await store.run(`SET memory_limit='${opts.memoryLimit ?? process.env.CLAWTRAIL_MEMORY_LIMIT ?? '512MB'}'`);
     const spill = opts.tempDir ?? (isMemory ? undefined : `${resolve(path)}.tmp`);
     if (spill) await store.run(`SET temp_directory='${spill.replace(/'/g, "''")}'`);
     if (readOnly) return store;
-    for (const file of ['schema.sql', 'redact.sql', 'views.sql']) {
-      for (const stmt of statements(readFileSync(fromRoot('case', file), 'utf8'))) await store.run(stmt);
+    // the contract in one transaction and one call (a commit and a round trip per statement cost three times more)
+    const contract = ['schema.sql', 'redact.sql', 'views.sql'].flatMap((file) => statements(readFileSync(fromRoot('case', file), 'utf8')));
+    try {
+      await store.run(`BEGIN TRANSACTION;\n${contract.join(';\n')};\nCOMMIT`);
+    } catch (err) {
+      await store.run('ROLLBACK').catch(() => undefined);
+      throw err;
     }
     await store.discardIncomplete();
     return store;
@@ -66,20 +99,22 @@ export class Store {
   static readonly SOURCE_TABLES = ['rejects', 'gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'containers', 'container_mounts',
     'container_env', 'docker_events', 'config_values', 'commits', 'commit_map', 'commit_files', 'devices'];
 
-  /** Columns that hold evidence text (user agents, referers, close reasons, origins, meta, exec commands) which the
-   *  format parsers store as they read it: redact() runs over them once per source (Store.redactSource). Columns the
-   *  parsers redact themselves (message, path, request, argv, raw) are not scanned twice; a parser that adds a free-text
-   *  column either redacts it or lists it here. */
+  /** Columns that hold evidence text (close reasons, user agents, origins, meta, exec commands) which the format
+   *  parsers store as they read it: redact() runs over them once per source (Store.redactSource). Columns the parsers
+   *  redact themselves (message, path, request, argv, raw, a proxy's referer and user agent) are not scanned twice; a
+   *  parser that adds a free-text column either redacts it or lists it here. */
   static readonly FREE_TEXT: Record<string, string[]> = {
     gateway_events: ['close_reason', 'user_agent', 'origin', 'meta'],
-    proxy_requests: ['referer', 'user_agent'],
     docker_events: ['action_detail'],
   };
 
-  /** redact() over every free-text column of one source's rows; only rows the cheap test flags are rewritten. */
+  /** redact() over every free-text column of one source's rows; only rows the cheap test flags are rewritten, and only
+   *  in the tables that hold rows of the source. */
   async redactSource(sourceId: number): Promise<void> {
     const hint = `'(?i)${REDACT_HINT.replace(/'/g, "''")}'`;
-    for (const [table, cols] of Object.entries(Store.FREE_TEXT)) {
+    const tables = Object.entries(Store.FREE_TEXT);
+    const held = (await this.one<Record<string, boolean>>(`SELECT ${tables.map(([t]) => `EXISTS (SELECT 1 FROM ${t} WHERE source_id = ${sourceId}) AS "${t}"`).join(', ')}`))!;
+    for (const [table, cols] of tables.filter(([t]) => held[t])) {
       await this.run(`UPDATE ${table} SET ${cols.map((c) => `${c} = redact(${c})`).join(', ')}
         WHERE source_id = ${sourceId} AND regexp_matches(concat_ws(' ', ${cols.join(', ')}), ${hint})`);
     }
@@ -113,16 +148,18 @@ export class Store {
 
   async run(sql: string): Promise<void> {
     const t0 = PROFILE ? performance.now() : 0;
+    const cpu0 = PROFILE ? process.cpuUsage() : undefined;
     await this.conn.run(sql);
-    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    if (cpu0) profile(t0, cpu0, sql);
   }
 
   /** Rows as plain JSON-safe values (BIGINT → string, times → text); cast in SQL when numbers are needed. */
   async all<T = Row>(sql: string): Promise<T[]> {
     const t0 = PROFILE ? performance.now() : 0;
+    const cpu0 = PROFILE ? process.cpuUsage() : undefined;
     const reader = await this.conn.runAndReadAll(sql);
     const rows = reader.getRowObjectsJson() as unknown as T[];
-    if (PROFILE) process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+    if (cpu0) profile(t0, cpu0, sql);
     return rows;
   }
 
@@ -132,6 +169,6 @@ export class Store {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }

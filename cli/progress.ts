@@ -1,12 +1,12 @@
 // Progress on stderr. On a terminal: one line redrawn in place (every second, and on every step) with the
-// percentage, the amount done and the ETA. Otherwise (a pipe, a CI log): a plain line every CLAWTRAIL_PROGRESS_SECONDS
+// percentage, the amount done, the rate and the ETA. Otherwise (a pipe, a CI log): a plain line every CLAWTRAIL_PROGRESS_SECONDS
 // (default 10) seconds — even while one long step runs — and one at the end, so a long run is never silent.
 // Nothing with --quiet.
 import { safeText } from '../lib/output.js';
 
 const size = (n: number): string => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(2)} GB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`);
 const units = {
-  bytes: (done: number, total: number): string => `${size(done)} of ${size(total)}`,
+  bytes: (done: number, total: number, secs: number): string => `${size(done)} of ${size(total)}${secs > 0 && done > 0 ? `, ${size(done / secs)}/s` : ''}`,
   queries: (done: number, total: number): string => `${done} of ${total} queries`,
 };
 
@@ -44,7 +44,7 @@ export class Progress {
     const elapsed = (now - this.start) / 1000;
     const pct = total > 0 ? Math.min(100, (done / total) * 100) : null;
     const eta = pct !== null && pct >= 1 && pct < 100 ? (elapsed * (100 - pct)) / pct : null;
-    const head = `${this.phase}${pct !== null ? ` ${Math.floor(pct)}% (${units[this.unit](done, total)})` : ''}, ${seconds(elapsed)}${eta !== null ? `, ETA ${seconds(eta)}` : ''}`;
+    const head = `${this.phase}${pct !== null ? ` ${Math.floor(pct)}% (${units[this.unit](done, total, elapsed)})` : ''}, ${seconds(elapsed)}${eta !== null ? `, ETA ${seconds(eta)}` : ''}`;
     if (this.tty) {
       const width = Math.max(20, (this.out.columns ?? 100) - head.length - 4);
       this.out.write(`\r\x1b[K${head} · ${safeText(detail).slice(-width)}`);

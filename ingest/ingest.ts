@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fingerprinter, FingerprintKeyRefused, RefusingFingerprinter } from '../case/secrets.js';
 import { rejectRaw } from '../case/secret-rules.js';
-import { lit } from '../lib/sql.js';
+import { fill, lit } from '../lib/sql.js';
 import { detect, type Detection } from './detect.js';
 import { discover, type InputFile } from './discover.js';
 import { scanFile, type ScanResult } from './scan.js';
@@ -15,6 +15,7 @@ import { sanitizedCopy } from './sanitize.js';
 import type { Store } from '../case/store.js';
 import { BUILTIN_FORMATS, compileFormat, parseLogFormats, type CompiledFormat } from './formats/nginx-access/log-format.js';
 import { runLineFormat } from './formats/run.js';
+import type { Reader } from './formats/format.js';
 import { ingestStructured, STRUCTURED_KINDS, type StructuredCount } from './structured.js';
 import { ingestGitRepo } from './git/history.js';
 import { summaryOf, type SourceSummary } from './summary.js';
@@ -30,7 +31,7 @@ export interface IngestOptions {
   git?: string[];               // extra git repositories or bundles
   unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default a temporary folder, removed after
   unpackLimits?: UnpackLimits;  // default: lib/archive.ts (CLAWTRAIL_UNPACK_* variables)
-  progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far, for a rate; bytes of the files done, for a percentage
+  progress?: (msg: string, linesDone?: number, bytes?: { done: number; total: number }) => void;   // lines read so far; bytes read (files done, and the part of the files under way DuckDB says it has read), for a percentage and a rate
 }
 
 
@@ -40,8 +41,27 @@ export interface IngestResult {
   problems: { path: string; reason: string; partial?: boolean }[];   // partial: read, but not as a whole (it changed while read)
 }
 
+/** Sources up to this size (decompressed) are written in one transaction. */
+const SMALL_SOURCE_BYTES = 16 * 1024 * 1024;
+
 /** Tables whose rows carry (source_id, ts) for the per-source first/last instant and zone accounting. */
 const TIMED_TABLES = ['gateway_events', 'proxy_requests', 'proxy_errors', 'config_audit', 'docker_events'];
+
+/** The format's own reader over the whole file (DuckDB's JSON reader, say) into raw_records, kept when it took the file
+ *  as one row per line; false (and nothing left behind) otherwise: the file is then read into raw_lines. */
+async function readRecords(store: Store, reader: Reader, path: string, scan: ScanResult): Promise<boolean> {
+  // a blank line (the JSON reader skips it) or bytes the readers trip on: raw_lines at once
+  if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError || scan.blankLines > 0) return false;
+  try {
+    await store.run(fill(reader.sql, { path: lit(path), compression: lit(scan.gzip ? 'gzip' : 'uncompressed'), max_line: Math.max(16 * 1024 * 1024, scan.longestLine + 1024) }));
+    const r = (await store.one<{ n: string; ok: boolean }>(`SELECT count(*) AS n, (${reader.ok}) AS ok FROM raw_records`))!;
+    if (Number(r.n) === scan.lines && r.ok) return true;
+  } catch {
+    /* a record the reader refuses (cut, corrupt, not an object, not UTF-8): read line by line instead */
+  }
+  await store.run('DROP TABLE IF EXISTS raw_records');
+  return false;
+}
 
 async function loadRawLines(store: Store, path: string, scan: ScanResult): Promise<void> {
   const maxLine = Math.max(2 * 1024 * 1024, scan.longestLine + 1024);
@@ -95,11 +115,13 @@ export async function collectNginxFormats(files: InputFile[]): Promise<CompiledF
 
 export async function ingest(store: Store, paths: string[], opts: IngestOptions): Promise<IngestResult> {
   let linesDone = 0;
-  const bytes = { done: 0, total: 0 };
+  let lastMessage = '';
+  const bytes = { done: 0, total: 0, underWay: 0 };
   const report = opts.progress ?? (() => {});
   const progress = (m: string, add = 0): void => {
     linesDone += add;
-    report(m, linesDone, bytes);
+    lastMessage = m;
+    report(m, linesDone, { done: bytes.done + bytes.underWay, total: bytes.total });
   };
   const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
@@ -125,12 +147,17 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     await recordSkipped(store, result.skipped);
     const sizes = found.files.map((f) => { try { return statSync(f.path).size; } catch { return 0; } });
     bytes.total = sizes.reduce((a, b) => a + b, 0);
-    for (const [i, file] of found.files.entries()) {
-      const summary = await ingestFile(store, file, opts, nginxFormats, fingerprinter, workDir, result, progress);
-      if (summary) result.sources.push(summary);
-      bytes.done += sizes[i];
-      progress(file.path);
-    }
+    // the content already in the case, by sha256 (the first source of each), kept up to date as files go in
+    const known: KnownContent = new Map((await store.all<{ sha: string; id: string; path: string }>(
+      `SELECT sha256 AS sha, min(source_id) AS id, arg_min(path, source_id) AS path FROM sources WHERE status <> 'error' AND sha256 IS NOT NULL GROUP BY sha256`))
+      .map((r) => [r.sha, { id: Number(r.id), path: r.path }]));
+    const ctx: FileContext = { opts, nginxFormats, fingerprinter, workDir, result, progress, known };
+    const summaries = await ingestFiles(store, found.files, ctx, sizes, (done, underWay) => {
+      bytes.done += done;
+      bytes.underWay = underWay;
+      progress(lastMessage);
+    });
+    result.sources.push(...summaries.filter((x): x is SourceSummary => !!x));
     for (const repo of [...found.gitRepos, ...(opts.git ?? [])]) {
       progress(`git history ${repo}`);
       const summary = await ingestGitRepo(store, repo, fingerprinter, workDir);
@@ -183,6 +210,10 @@ async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprin
   return fpr;
 }
 
+/** Content in the case: sha256 → the first source that holds it (and, while that source is being parsed, when its
+ *  parse ends). */
+type KnownContent = Map<string, { id: number; path: string; parsed?: Promise<void> }>;
+
 async function nextSourceId(store: Store): Promise<number> {
   return Number((await store.one<{ id: string }>(`SELECT nextval('source_id_seq') AS id`))!.id);
 }
@@ -226,10 +257,84 @@ async function recordUnknown(store: Store, file: InputFile, det: Detection, scan
   return summaryOf(store, sourceId);
 }
 
-async function ingestFile(
-  store: Store, file: InputFile, opts: IngestOptions, nginxFormats: CompiledFormat[], fingerprinter: Fingerprinter,
-  workDir: string, result: IngestResult, progress: (m: string, add?: number) => void,
-): Promise<SourceSummary | undefined> {
+/** What the files of one run share. */
+interface FileContext {
+  opts: IngestOptions;
+  nginxFormats: CompiledFormat[];
+  fingerprinter: Fingerprinter;
+  workDir: string;
+  result: IngestResult;
+  progress: (m: string, add?: number) => void;
+  known: KnownContent;
+}
+
+/** A file to parse, as its turn found it; `parsed` is called when its parse ends, however it ends. */
+interface ParseJob { file: InputFile; scan: ScanResult; det: Detection; before: { size: number; mtimeMs: number }; sourceId: number; parsed: () => void }
+
+/** How many files are read at once, each on its own connection. */
+const PARALLEL_FILES = 2;
+
+/**
+ * The files, PARALLEL_FILES at a time, each on its own connection: while one waits on DuckDB, another is scanned or
+ * parsed. What depends on the files before — whether the content is already in the case, the source id, a git
+ * bundle's history — is decided in file order, one file at a time (prepareFile); the parses then overlap. Returns each
+ * file's summary, in file order; the first error stops the run once the files under way are done.
+ */
+async function ingestFiles(store: Store, files: InputFile[], ctx: FileContext, sizes: number[],
+  read: (done: number, underWay: number) => void): Promise<(SourceSummary | undefined)[]> {
+  const summaries: (SourceSummary | undefined)[] = [];
+  const connections = [store];
+  // bytes of the files under way, by connection: half a file while DuckDB reads it (its reader's progress), all of it
+  // once parsed — never going back, so that the percentage and the ETA only move forward
+  const underWay = new Map<Store, { size: number; part: number }>();
+  const partial = (): number => [...underWay.values()].reduce((a, f) => a + f.part, 0);
+  const poll = setInterval(() => {
+    for (const [conn, f] of underWay) f.part = Math.max(f.part, (conn.progress() ?? 0) * f.size / 2);
+    read(0, partial());
+  }, 1000);
+  poll.unref();
+  let next = 0;
+  let turn: Promise<unknown> = Promise.resolve();
+  let failed: { error: unknown } | undefined;
+  const work = async (conn: Store): Promise<void> => {
+    while (!failed && next < files.length) {
+      const i = next++;
+      underWay.set(conn, { size: sizes[i], part: 0 });
+      const prepared = turn.then(() => prepareFile(conn, files[i], ctx));
+      turn = prepared.catch(() => undefined);
+      try {
+        const p = await prepared;
+        if ('job' in p) {
+          try {
+            summaries[i] = await parseFile(conn, p.job, ctx);
+          } finally {
+            p.job.parsed();
+          }
+        } else summaries[i] = p.done;
+      } catch (error) {
+        failed ??= { error };
+        return;
+      } finally {
+        underWay.delete(conn);
+      }
+      read(sizes[i], partial());
+    }
+  };
+  try {
+    for (let w = 1; w < Math.min(PARALLEL_FILES, files.length); w++) connections.push(await store.connect());
+    await Promise.all(connections.map(work));
+  } finally {
+    clearInterval(poll);
+    for (const c of connections.slice(1)) c.close();
+  }
+  if (failed) throw failed.error;
+  return summaries;
+}
+
+/** A file's turn, in file order: read through once (hash, lines, first lines), then either settled here (already in the
+ *  case, a duplicate, binary, of no known format, a git bundle, unreadable) or given its source id to be parsed. */
+async function prepareFile(store: Store, file: InputFile, ctx: FileContext): Promise<{ done: SourceSummary | undefined } | { job: ParseJob }> {
+  const { opts, nginxFormats, fingerprinter, workDir, result, progress, known } = ctx;
   let scan: ScanResult;
   let before: { size: number; mtimeMs: number };
   try {
@@ -239,21 +344,22 @@ async function ingestFile(
     const reason = `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
     result.problems.push({ path: file.path, reason });
     await recordProblem(store, file.path, reason);
-    return undefined;
+    return { done: undefined };
   }
-  const already = await store.one<{ source_id: string; path: string }>(
-    `SELECT source_id, path FROM sources WHERE sha256 = ${lit(scan.sha256)} AND status <> 'error' ORDER BY source_id LIMIT 1`);
+  // a copy of a file still being parsed waits for it: the copy is a duplicate of it once it is in the case
+  await known.get(scan.sha256)?.parsed;
+  const already = known.get(scan.sha256);
   if (already) {
     // Same path and content: already in the case — report its accounting again (an idempotent re-run).
-    if (already.path === file.path) return summaryOf(store, Number(already.source_id));
+    if (already.path === file.path) return { done: await summaryOf(store, already.id) };
     const reason = `same content as ${already.path} (sha256 ${scan.sha256.slice(0, 12)}…)`;
     result.skipped.push({ path: file.path, reason });
     if (!(await store.one(`SELECT 1 FROM sources WHERE path = ${lit(file.path)}`))) {
       const id = await nextSourceId(store);
       await store.run(`INSERT INTO sources (source_id, path, kind, format, sha256, bytes, total_lines, parsed_lines, rejected_lines, status, note, ingested_at)
-        SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.source_id}`);
+        SELECT ${id}, ${lit(file.path)}, kind, format, sha256, bytes, ${scan.lines}, 0, 0, 'duplicate', ${lit(reason)}, now() FROM sources WHERE source_id = ${already.id}`);
     }
-    return undefined;
+    return { done: undefined };
   }
 
   let det: Detection;
@@ -266,56 +372,79 @@ async function ingestFile(
     const skip = { path: file.path, reason: 'binary content (control bytes throughout its first 64 KiB): not a log or config file, never parsed' };
     result.skipped.push(skip);
     await recordSkipped(store, [skip]);
-    return undefined;
+    return { done: undefined };
   }
-  if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) return recordUnknown(store, file, det, scan);
+  if (det.kind === 'unknown' && (scan.lines > 0 || scan.gzipError)) {
+    const unknown = await recordUnknown(store, file, det, scan);
+    known.set(scan.sha256, { id: unknown.source_id, path: file.path });
+    return { done: unknown };
+  }
   if (det.kind === 'git-bundle') {
     progress(`git bundle ${file.path}`);
-    return ingestGitRepo(store, file.path, fingerprinter, workDir);
+    return { done: await ingestGitRepo(store, file.path, fingerprinter, workDir) };
   }
+  // the content is claimed now, so that a copy later in the run is a duplicate even while this one is being parsed
   const sourceId = await nextSourceId(store);
+  let parsed = (): void => {};
+  known.set(scan.sha256, { id: sourceId, path: file.path, parsed: new Promise<void>((resolve) => { parsed = resolve; }) });
+  return { job: { file, scan, det, before, sourceId, parsed } };
+}
+/** A file's parse into its source, on its own connection. */
+async function parseFile(store: Store, job: ParseJob, ctx: FileContext): Promise<SourceSummary | undefined> {
+  const { file, scan, det, before, sourceId } = job;
+  const { opts, nginxFormats, fingerprinter, workDir, result, progress, known } = ctx;
   progress(`${file.path}: ${det.format}, ${scan.lines} lines`);
-  // Marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
+  const notes: string[] = [];
+  if (scan.gzipError) notes.push(scan.gzipError);
+  let status = scan.gzipError ? 'partial' : 'ok';
+  const lineFormat = !STRUCTURED_KINDS.has(det.kind) && (scan.lines > 0 || !!scan.gzipError);
+  // A small file is written in one transaction (there a commit per statement costs more than the statement's work); a
+  // big one statement by statement (DuckDB's bulk inserts are slower inside a large transaction). Either way the source
+  // is marked 'ingesting' until done: an interrupted run is cleaned up by the next Store.open().
+  let transaction = false;
   try {
+    // DuckDB's reader stops on invalid UTF-8 and NUL, and counts a CR as a line break: such files are read through
+    // a sanitised copy whose line numbers match the original. UTF-8 validity is left to DuckDB (validating in
+    // JavaScript would cost a second pass over every byte): its error sends the file down the same path. The file is
+    // loaded before any transaction begins (a reader's failure would end it).
+    const viaCopy = async (): Promise<void> => {
+      const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
+      if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
+      await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
+    };
+    const read = lineFormat && !!det.line!.reader && await readRecords(store, det.line!.reader, file.path, scan);
+    if (!lineFormat || read) { /* nothing to load, or raw_records holds the file */ }
+    else if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
+    else {
+      try {
+        await loadRawLines(store, file.path, scan);
+      } catch (err) {
+        if (!/unicode|utf-?8|encoding/i.test((err as Error).message)) throw err;
+        await viaCopy();
+      }
+    }
+    if (scan.decompressedBytes <= SMALL_SOURCE_BYTES) {
+      await store.run('BEGIN TRANSACTION');
+      transaction = true;
+    }
     await store.run(`INSERT INTO sources (source_id, path, kind, format, series, series_index, sha256, bytes, total_lines, parsed_lines, rejected_lines, blank_lines, status, ingested_at)
       VALUES (${sourceId}, ${lit(file.path)}, ${lit(det.kind)}, ${lit(det.format)}, ${file.series ? lit(file.series) : 'NULL'}, ${file.seriesIndex ?? 'NULL'},
               ${lit(scan.sha256)}, ${scan.bytes}, ${scan.lines}, 0, 0, 0, 'ingesting', now())`);
-    const notes: string[] = [];
-    if (scan.gzipError) notes.push(scan.gzipError);
-    let status = scan.gzipError ? 'partial' : 'ok';
 
     if (scan.lines === 0 && !scan.gzipError) {
       status = 'empty';
       notes.push('empty file');
-    } else if (STRUCTURED_KINDS.has(det.kind)) {
+    } else if (!lineFormat) {
       const counted = await ingestStructured(store, { sourceId, path: file.path, det, scan, fingerprinter, snapshotTime: opts.snapshotTime, tz: opts.tz });
       notes.push(...(counted.notes ?? []));
       const acc = await account(store, sourceId, scan, opts.tz, counted);
       if (acc.rejected > 0) status = 'partial';
     } else {
-      // DuckDB's reader stops on invalid UTF-8 and NUL, and counts a CR as a line break: such files are read through
-      // a sanitised copy whose line numbers match the original. UTF-8 validity is left to DuckDB (validating in
-      // JavaScript would cost a second pass over every byte): its error sends the file down the same path.
-      const viaCopy = async (): Promise<void> => {
-        const copy = await sanitizedCopy(file.path, scan.gzip, join(workDir, `src-${sourceId}.txt`), scan.decompressedBytes);
-        if (copy.replaced) notes.push(`${copy.replaced} invalid byte sequence(s) or NUL bytes replaced by U+FFFD before parsing`);
-        await loadRawLines(store, copy.path, { ...scan, gzip: false, longestLine: copy.longestLine });
-      };
-      if (scan.hasNul || scan.hasCR || scan.hasBom || scan.gzipError) await viaCopy();
-      else {
-        try {
-          await loadRawLines(store, file.path, scan);
-        } catch (err) {
-          if (!/unicode|utf-?8|encoding/i.test((err as Error).message)) throw err;
-          await viaCopy();
-        }
-      }
       // line_no = rowid - rowbase: rows of a fresh table are numbered contiguously in file order (insertion order kept)
       // rowbase is a BIGINT beyond 2^53: kept as text. The scripts may drop raw_lines once read, so count it now.
-      const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM raw_lines`))!;
-      const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b });
+      const loaded = (await store.one<{ b: string; n: string }>(`SELECT (coalesce(min(rowid), 0) - 1)::VARCHAR AS b, count(*) AS n FROM ${read ? 'raw_records' : 'raw_lines'}`))!;
+      const named = await runLineFormat(store, det, nginxFormats, { source_id: sourceId, container: sqlContainer(file.path), tz: lit(opts.tz), rowbase: loaded.b }, read);
       if (named.format !== det.format || named.kind !== det.kind) await store.run(`UPDATE sources SET kind = ${lit(named.kind)}, format = ${lit(named.format)} WHERE source_id = ${sourceId}`);
-      await store.run('DROP TABLE IF EXISTS raw_lines');
       await store.redactSource(sourceId);
       const acc = await account(store, sourceId, scan, opts.tz, undefined, { lines: Number(loaded.n), blank: scan.blankLines });
       if (acc.lost !== 0) {
@@ -333,9 +462,13 @@ async function ingestFile(
       result.problems.push({ path: file.path, reason, partial: true });
     }
     await store.run(`UPDATE sources SET status = ${lit(status)}, note = ${notes.length ? lit(notes.join('; ')) : 'NULL'} WHERE source_id = ${sourceId}`);
+    if (transaction) await store.run('COMMIT');
+    transaction = false;
     progress(`${file.path}: done`, scan.lines);
   } catch (err) {
+    if (transaction) await store.run('ROLLBACK');
     await store.discardIncomplete([sourceId]);
+    if (known.get(scan.sha256)?.id === sourceId) known.delete(scan.sha256);
     if (err instanceof FingerprintKeyRefused) throw err;
     const reason = `parse failed: ${(err as Error).message.split('\n')[0]}`;
     result.problems.push({ path: file.path, reason });

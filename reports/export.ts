@@ -2,7 +2,7 @@
 // streamed result (DuckDB's arrow extension cannot be installed offline); Timesketch JSONL with DuckDB's JSON COPY.
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Bool, Float64, Int32, RecordBatch, RecordBatchFileWriter, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import type { DataType, RecordBatch } from 'apache-arrow';
 import { lit } from '../lib/sql.js';
 import type { Store } from '../case/store.js';
 
@@ -15,8 +15,11 @@ async function columns(store: Store, table: string): Promise<Col[]> {
   return store.all<Col>(`SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = ${lit(table)} ORDER BY ordinal_position`);
 }
 
+// apache-arrow (150 modules) is loaded when an Arrow file is written, not by every command that imports this file
+type Arrow = typeof import('apache-arrow');
+
 /** A projection whose values map onto a fixed Arrow type (so every batch of a file shares one schema). */
-function arrowProjection(cols: Col[]): { sql: string; types: DataType[] } {
+function arrowProjection({ Bool, Float64, Int32, TimestampMillisecond, Utf8 }: Arrow, cols: Col[]): { sql: string; types: DataType[] } {
   const sql: string[] = [];
   const types: DataType[] = [];
   for (const c of cols) {
@@ -31,8 +34,10 @@ function arrowProjection(cols: Col[]): { sql: string; types: DataType[] } {
 }
 
 async function writeArrow(store: Store, table: string, path: string): Promise<number> {
+  const arrow = await import('apache-arrow');
+  const { RecordBatchFileWriter, Table, vectorFromArray } = arrow;
   const cols = await columns(store, table);
-  const { sql, types } = arrowProjection(cols);
+  const { sql, types } = arrowProjection(arrow, cols);
   const result = await store.conn.stream(`SELECT ${sql} FROM ${table}`);
   const writer = new RecordBatchFileWriter();
   const sink = createWriteStream(path);

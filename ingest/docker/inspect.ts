@@ -63,22 +63,24 @@ export async function ingestInspect(store: Store, sourceId: number, path: string
       ${st.Health?.Log ? lit(JSON.stringify(st.Health.Log.map((p: J) => ({ start: p.Start, end: p.End, exit: p.ExitCode, output: redactText(String(p.Output ?? '')).slice(0, 300) })))) : 'NULL'},
       ${b(c.Config?.Tty)}, ${s(c.Config?.User)}, ${sec(hc.Interval)}, ${sec(hc.Timeout)}, ${sec(hc.StartPeriod)}, ${i(hc.Retries)},
       ${s(gateways || null)}, ${s(c.LogPath)})`);
-    for (const m of (c.Mounts ?? []) as J[]) {
-      await store.run(`INSERT INTO container_mounts VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${s(m.Type)}, ${s(m.Name)}, ${s(m.Source)}, ${s(m.Destination)}, ${b(m.RW)})`);
-    }
+    // a container's mounts and environment: one statement each
+    const mounts = ((c.Mounts ?? []) as J[]).map((m) => `(${sourceId}, ${snap}, ${lit(c.Id)}, ${s(m.Type)}, ${s(m.Name)}, ${s(m.Source)}, ${s(m.Destination)}, ${b(m.RW)})`);
+    if (mounts.length) await store.run(`INSERT INTO container_mounts VALUES ${mounts.join(', ')}`);
     const cvs = [];
+    const env: string[] = [];
     for (const e of (c.Config?.Env ?? []) as string[]) {
       const eq = e.indexOf('=');
       const key = eq < 0 ? e : e.slice(0, eq);
       const value = eq < 0 ? '' : e.slice(eq + 1);
       if (isSecretName(key)) {
         const r = fpr.record(value);
-        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${s(r.value)}, ${s(r.fp)}, ${s(r.shape)})`);
+        env.push(`(${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${s(r.value)}, ${s(r.fp)}, ${s(r.shape)})`);
         cvs.push(configValue(fpr, 'container-env', key, value, null, true));
       } else {
-        await store.run(`INSERT INTO container_env VALUES (${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(redactText(value))}, NULL, NULL)`);
+        env.push(`(${sourceId}, ${snap}, ${lit(c.Id)}, ${lit(key)}, ${lit(redactText(value))}, NULL, NULL)`);
       }
     }
+    for (let k = 0; k < env.length; k += 1000) await store.run(`INSERT INTO container_env VALUES ${env.slice(k, k + 1000).join(', ')}`);
     const svc = labels['com.docker.compose.service'] ?? String(c.Name ?? '').replace(/^\//, '');
     await insertConfigValues(store, { validFrom: c.State?.StartedAt && !String(c.State.StartedAt).startsWith('0001') ? c.State.StartedAt : snapshot.at, validFromAssumed: snapshot.assumed, commitSha: null, path: `${path}#${svc}@${String(c.Id).slice(0, 12)}`, sourceId }, cvs);
   }

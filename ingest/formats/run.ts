@@ -1,6 +1,7 @@
-// Runs a line format's DuckDB scripts over raw_lines. An envelope fills `payloads`; its payloads are then detected per
-// container (a compose log mixes containers; a proxy's container log may mix its access and error lines) and each
-// group goes to its payload format — the gateway's console when no proxy format claims them.
+// Runs a line format's DuckDB scripts over raw_lines (or the format's own reader's raw_records). An envelope fills
+// `payloads`; its payloads are then detected per container (a compose log mixes containers; a proxy's container log may
+// mix its access and error lines) and each group goes to its payload format — the gateway's console when no proxy
+// format claims them. Whatever temporary tables and views the scripts left are dropped at the end.
 import { readFileSync } from 'node:fs';
 import { fromRoot } from '../../lib/paths.js';
 import { fill, lit, statements } from '../../lib/sql.js';
@@ -12,6 +13,21 @@ import { lineFormat } from './registry.js';
 
 export interface Placeholders { source_id: number; container: string; tz: string; rowbase: string }
 
+/** Drops every temporary table and view of the connection but those kept: what one source's scripts made is never
+ *  seen by the next. */
+async function dropTemporaries(store: Store, keep: string[] = []): Promise<void> {
+  const left = await store.all<{ k: string; n: string }>(`SELECT 'VIEW' AS k, view_name AS n FROM duckdb_views() WHERE temporary AND NOT internal
+    UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary ORDER BY k DESC`);
+  for (const o of left.filter((x) => !keep.includes(x.n))) await store.run(`DROP ${o.k} IF EXISTS "${o.n}"`);
+}
+
+/** For the one payload group of an envelope: once its format has its own copy of the rows, the envelope's records (and
+ *  whatever else the scripts made before) are dropped; the tables named are kept. */
+const releaseRecords = (keep: string[]): Step => async (store) => {
+  await dropTemporaries(store, keep);
+  return '';
+};
+
 /** A payload format and the rows of `payloads` it reads (a SQL condition). */
 interface PayloadGroup { format: LineFormat; nginx?: CompiledFormat; where: string }
 
@@ -20,7 +36,7 @@ const PER_CONTAINER_SAMPLE = 256;
 
 async function runSteps(store: Store, steps: Step[], values: Record<string, string | number>): Promise<void> {
   for (const step of steps) {
-    const script = typeof step === 'string' ? step : await step(store);
+    const script = typeof step === 'string' ? step : await step(store, (sql) => fill(sql, values));
     for (const stmt of statements(fill(script, values))) await store.run(stmt);
   }
 }
@@ -63,28 +79,31 @@ const payloadName = (g: PayloadGroup): string => (g.nginx ? `nginx-access:${g.ng
  * Parses raw_lines with a line format. Returns the source's kind and format name once its payloads are known (an
  * envelope carrying a proxy's lines is named `envelope+payload`).
  */
-export async function runLineFormat(store: Store, det: Detection, nginxFormats: CompiledFormat[], values: Placeholders): Promise<{ kind: string; format: string }> {
+export async function runLineFormat(store: Store, det: Detection, nginxFormats: CompiledFormat[], values: Placeholders, read = false): Promise<{ kind: string; format: string }> {
+  try {
+    return await parseWith(store, det, nginxFormats, values, { nginx: det.nginx, read });
+  } finally {
+    await dropTemporaries(store);
+  }
+}
+
+async function parseWith(store: Store, det: Detection, nginxFormats: CompiledFormat[], values: Placeholders, ctx: ParseContext): Promise<{ kind: string; format: string }> {
   const f = det.line!;
-  const ctx: ParseContext = { nginx: det.nginx };
   if (f.role === 'file') {
     await runSteps(store, f.scripts(ctx), { ...values });
     return det;
   }
   if (f.role === 'payload') {
-    await runSteps(store, [rootSql('bare.sql'), ...f.scripts(ctx), 'DROP VIEW payloads;'], { ...values, payloads: 'payloads', release_payloads: '' });
+    await runSteps(store, [rootSql('bare.sql'), ...f.scripts(ctx)], { ...values, payloads: 'payloads' });
     return det;
   }
   await runSteps(store, [rootSql('payloads.sql'), ...f.scripts(ctx)], { ...values });
   const groups = await payloadGroups(store, det, nginxFormats);
   for (const g of groups) {
     const only = groups.length === 1;
-    await runSteps(store, g.format.scripts({ nginx: g.nginx }), {
-      ...values,
-      payloads: only ? 'payloads' : `(SELECT * FROM payloads WHERE ${g.where})`,
-      release_payloads: only ? 'DROP TABLE payloads;' : '',
-    });
+    await runSteps(store, g.format.scripts({ nginx: g.nginx, release: only ? releaseRecords : undefined }),
+      { ...values, payloads: only ? 'payloads' : `(SELECT * FROM payloads WHERE ${g.where})` });
   }
-  await store.run('DROP TABLE IF EXISTS payloads');
   const proxies = [...new Set(groups.filter((g) => g.format.name !== 'gateway-console').map(payloadName))].sort();
   if (proxies.length === 0) return det;
   const kind = groups.some((g) => g.format.name === 'gateway-console') ? 'gateway-log' : groups.find((g) => g.format.name !== 'gateway-console')!.format.kind;

@@ -10,7 +10,7 @@ import { redactText } from '../../case/secret-rules.js';
 import type { Store } from '../../case/store.js';
 import { configDocumentValues } from '../structured.js';
 import { configFormatOf } from '../formats/documents.js';
-import { insertConfigValues } from '../config/values.js';
+import { configValueBatch } from '../config/values.js';
 import { summaryOf, type SourceSummary } from '../summary.js';
 
 
@@ -169,12 +169,13 @@ export async function ingestGitRepo(store: Store, repoPath: string, fpr: Fingerp
  *  source's note), never read. */
 async function ingestConfigRevisions(store: Store, sourceId: number, commits: Commit[], reader: ObjectReader, fpr: Fingerprinter, notes: string[]): Promise<void> {
   const tooBig: string[] = [];
+  const batch = configValueBatch(store);
   for (const c of [...commits].reverse()) {
     for (const f of c.files) {
       const format = configFormatOf(f.path);
       if (!format) continue;
       const ctx = { validFrom: c.ct, validFromAssumed: false, commitSha: c.sha, path: f.path, sourceId };
-      const marker = (key: string) => insertConfigValues(store, ctx, [{ surface: surfaceOf(format), key, value: null, fp: null, shape: null, line: null }]);
+      const marker = (key: string) => batch.add(ctx, [{ surface: surfaceOf(format), key, value: null, fp: null, shape: null, line: null }]);
       if (f.status === 'D' || /^0+$/.test(f.blob)) {
         await marker('(file deleted)');
         continue;
@@ -188,13 +189,14 @@ async function ingestConfigRevisions(store: Store, sourceId: number, commits: Co
       }
       try {
         const { values } = configDocumentValues(format, blob.body.toString('utf8'), fpr);
-        await insertConfigValues(store, ctx, values);
+        await batch.add(ctx, values);
       } catch (err) {
         if (err instanceof FingerprintKeyRefused) throw err;
         await store.run(`INSERT INTO rejects VALUES (${sourceId}, 0, ${lit(redactText(`${c.sha.slice(0, 12)}:${f.path}: ${(err as Error).message.split('\n')[0]}`))}, NULL)`);
       }
     }
   }
+  await batch.flush();
   if (tooBig.length) notes.push(`${tooBig.length} config file revision(s) over ${MAX_CONFIG_BLOB} bytes not read: ${tooBig.slice(0, 3).join(', ')}${tooBig.length > 3 ? ', …' : ''}`);
 }
 

@@ -26,7 +26,7 @@ SELECT {{source_id}} AS source_id, line_no, 'caddy' AS proxy, container, ts, ts_
        j->>'$.request.method' AS method, redact(j->>'$.request.uri') AS path, j->>'$.request.proto' AS protocol,
        status, TRY_CAST(j->>'$.size' AS BIGINT) AS bytes_sent, TRY_CAST(j->>'$.duration' AS DOUBLE) AS request_time,
        j->>'$.request.host' AS host,
-       j->>'$.request.headers.Referer[0]' AS referer, j->>'$.request.headers.User-Agent[0]' AS user_agent,
+       redact(j->>'$.request.headers.Referer[0]') AS referer, redact(j->>'$.request.headers.User-Agent[0]') AS user_agent,
        j->>'$.request.headers.X-Forwarded-For[0]' AS xff, j->>'$.request.headers.Upgrade[0]' AS upgrade,
        status = 101 OR upgrade_asked AS is_websocket,
        j->>'$.logger' AS route,

@@ -2,10 +2,9 @@
 -- joined to the following ones up to the piece that ends the line.
 CREATE OR REPLACE TEMP TABLE jf_grp AS
 SELECT *, sum(CASE WHEN prev_complete THEN 1 ELSE 0 END) OVER (ORDER BY line_no) AS grp
-FROM (SELECT line_no, x, coalesce(lag(ends_with(x[1], chr(10))) OVER (ORDER BY line_no), true) AS prev_complete
-      FROM jf WHERE x[1] IS NOT NULL);
+FROM (SELECT line_no, log, stream, time, coalesce(lag(ends_with(log, chr(10))) OVER (ORDER BY line_no), true) AS prev_complete
+      FROM jf WHERE log IS NOT NULL);
 INSERT INTO payloads
-SELECT min(line_no), count(*)::INTEGER, arg_min(x[3], line_no), {{container}}, arg_min(x[2], line_no),
-       rtrim(string_agg(x[1], '' ORDER BY line_no), chr(13) || chr(10))
+SELECT min(line_no), count(*)::INTEGER, arg_min(time, line_no), {{container}}, arg_min(stream, line_no),
+       rtrim(string_agg(log, '' ORDER BY line_no), chr(13) || chr(10))
 FROM jf_grp GROUP BY grp;
-DROP TABLE jf;

@@ -1,4 +1,6 @@
--- docker json-file, no partial record in the file (the common case): one record per line.
-INSERT INTO payloads
-SELECT line_no, 1, x[3], {{container}}, x[2], rtrim(x[1], chr(13) || chr(10)) FROM jf WHERE x[1] IS NOT NULL;
-DROP TABLE jf;
+-- docker json-file, no partial record in the file (the common case): one record per line, read where they lie (a view,
+-- so nothing is copied).
+DROP TABLE payloads;
+CREATE OR REPLACE TEMP VIEW payloads AS
+SELECT line_no, 1 AS line_count, time AS daemon_ts_text, {{container}}::VARCHAR AS container, stream, rtrim(log, chr(13) || chr(10)) AS payload
+FROM jf WHERE log IS NOT NULL;

@@ -35,7 +35,7 @@ SELECT {{source_id}} AS source_id, line_no, 'envoy' AS proxy, container,
        started + to_microseconds(dur * 1000) AS ts, t AS ts_text, false AS tz_assumed, started AS started_at,
        regexp_replace(dremote, ':\d+$', '') AS remote_addr, m AS method, redact(p) AS path, proto AS protocol,
        st AS status, tx AS bytes_sent, dur / 1000 AS request_time, ust / 1000 AS upstream_time, up AS upstream_addr,
-       auth AS host, ua AS user_agent, xff, st = 101 AS is_websocket, route,
+       auth AS host, redact(ua) AS user_agent, xff, st = 101 AS is_websocket, route,
        flags AS end_state, coalesce(envoy_end_reason(flags), status_end_reason(st), CASE WHEN st = 0 THEN 'client-closed' END) AS end_reason
 FROM (SELECT *, TRY_CAST(t AS TIMESTAMPTZ) AS started FROM ev2 WHERE ok);
 INSERT INTO rejects

@@ -1,31 +1,9 @@
 -- Console payload → record. Shapes: compact `<ISO ±HH:MM|Z> [sub] msg`, pretty `HH:MM:SS [sub] msg`,
 -- json `{"time","level","subsystem","message"}`, and raw captured console.* / client lines (often unstamped).
 -- Level: the line's own (json), else the message colour (red error, yellow warn), else stderr → warn, else info.
--- Staged so that each expression is evaluated once per row.
-CREATE OR REPLACE TEMP TABLE gw_c AS
-SELECT line_no, line_count, daemon_ts_text, container, stream,
-       CASE WHEN contains(payload, chr(27)) THEN strip_ansi(payload) ELSE payload END AS clean,
-       CASE WHEN contains(payload, chr(27)) THEN regexp_extract(payload, '\](?:\x1b\[[0-9;]*m)* \x1b\[(3[13])m', 1) ELSE '' END AS colour
-FROM {{payloads}} WHERE payload IS NOT NULL;
--- the payloads are copied now: when no other format reads them, they are let go at once (memory)
-{{release_payloads}}
--- The layout `[stamp ][[sub] ]message` is split with string functions and capture-free full matches: a capturing
--- regex over it is not one-pass for RE2 and costs ten times more on big logs.
-CREATE OR REPLACE TEMP TABLE gw_c1 AS
-SELECT line_no, line_count, daemon_ts_text, container, stream, colour, clean, split_part(clean, ' ', 1) AS first
-FROM gw_c;
-CREATE OR REPLACE TEMP TABLE gw_c2 AS
-SELECT line_no, line_count, daemon_ts_text, container, stream, colour,
-       CASE WHEN left(clean, 1) = '{' THEN TRY_CAST(clean AS JSON) END AS cj,
-       CASE WHEN is_iso THEN first END AS iso, CASE WHEN is_hms THEN first END AS hms,
-       CASE WHEN starts_with(after, '[') AND position('] ' IN after) BETWEEN 3 AND 66 THEN substr(after, 2, position('] ' IN after) - 2) END AS sub,
-       CASE WHEN starts_with(after, '[') AND position('] ' IN after) BETWEEN 3 AND 66 THEN substr(after, position('] ' IN after) + 2) ELSE after END AS msg
-FROM (SELECT *, CASE WHEN is_iso OR is_hms THEN substr(clean, length(first) + 2) ELSE clean END AS after
-      FROM (SELECT *, regexp_full_match(first, '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)') AS is_iso,
-                      regexp_full_match(first, '\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?') AS is_hms
-            FROM gw_c1));
-DROP TABLE gw_c1;
-DROP TABLE gw_c;
+-- One statement, each step a projection over the one before (each expression evaluated once per row, nothing copied
+-- in between). The layout `[stamp ][[sub] ]message` is split once with string functions and capture-free full
+-- matches: a capturing regex over it is not one-pass for RE2 and costs ten times more on big logs.
 INSERT INTO gw_stage
 SELECT line_no, line_count, daemon_ts_text, container, stream, shape, ts_text,
        CASE WHEN own_ts IS NOT NULL THEN own_ts ELSE TRY_CAST(daemon_ts_text AS TIMESTAMPTZ) END,
@@ -40,5 +18,19 @@ FROM (
               WHEN stream = 'stderr' THEN 'warn' ELSE 'info' END AS level,
          CASE WHEN is_json THEN cj->>'$.subsystem' ELSE sub END AS subsystem,
          redact(CASE WHEN is_json THEN coalesce(cj->>'$.message', cj->>'$.raw') ELSE msg END) AS message
-  FROM (SELECT *, coalesce(cj IS NOT NULL AND (json_exists(cj, '$.message') OR json_exists(cj, '$.type')), false) AS is_json FROM gw_c2));
-DROP TABLE gw_c2;
+  FROM (SELECT *, coalesce(cj IS NOT NULL AND (json_exists(cj, '$.message') OR json_exists(cj, '$.type')), false) AS is_json,
+               CASE WHEN bracketed THEN substr(after, 2, sub_end - 2) END AS sub,
+               CASE WHEN bracketed THEN substr(after, sub_end + 2) ELSE after END AS msg
+        FROM (SELECT *, starts_with(after, '[') AND sub_end BETWEEN 3 AND 66 AS bracketed
+              FROM (SELECT *, position('] ' IN after) AS sub_end
+                    FROM (SELECT line_no, line_count, daemon_ts_text, container, stream, colour,
+                                 CASE WHEN left(clean, 1) = '{' THEN TRY_CAST(clean AS JSON) END AS cj,
+                                 CASE WHEN is_iso THEN first END AS iso, CASE WHEN is_hms THEN first END AS hms,
+                                 CASE WHEN is_iso OR is_hms THEN substr(clean, length(first) + 2) ELSE clean END AS after
+                          FROM (SELECT *, regexp_full_match(first, '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)') AS is_iso,
+                                          regexp_full_match(first, '\d\d:\d\d:\d\d(?:[+-]\d\d:\d\d)?') AS is_hms
+                                FROM (SELECT *, split_part(clean, ' ', 1) AS first
+                                      FROM (SELECT line_no, line_count, daemon_ts_text, container, stream,
+                                                   CASE WHEN contains(payload, chr(27)) THEN strip_ansi(payload) ELSE payload END AS clean,
+                                                   CASE WHEN contains(payload, chr(27)) THEN regexp_extract(payload, '\](?:\x1b\[[0-9;]*m)* \x1b\[(3[13])m', 1) ELSE '' END AS colour
+                                            FROM {{payloads}} WHERE payload IS NOT NULL))))))));

@@ -22,7 +22,8 @@ WHERE gw_stage.line_no = c.opener AND gw_stage.shape <> 'raw';
 DELETE FROM gw_stage WHERE line_no IN (SELECT line_no FROM gw_cont) AND shape = 'raw';
 DROP TABLE gw_cont;
 DROP TABLE gw_open;
-CREATE OR REPLACE TEMP TABLE ge AS
+INSERT INTO gateway_events
+WITH ge AS (
 SELECT *,
   CASE
     WHEN starts_with(message, 'webchat connected') THEN 'connected'
@@ -68,10 +69,8 @@ SELECT *,
     WHEN starts_with(message, '🦞 OpenClaw ') THEN 'banner'
     ELSE 'other'
   END AS event
-FROM gw_stage;
-DELETE FROM gw_stage;
-
-CREATE OR REPLACE TEMP TABLE ge2 AS
+FROM gw_stage
+), ge2 AS (
 SELECT *,
   CASE WHEN event IN ('connected', 'disconnected') THEN regexp_extract(message,
     '^webchat (?:connected|disconnected)(?: code=(\d+) reason=(.*?))? conn=(\S+)(?: remote=(\S+))?(?: client=(\S+) (\S+) v(\S+))?',
@@ -96,10 +95,8 @@ SELECT *,
       'reason': nullif(regexp_extract(message, '\(\d{4}(?:[^()]|\([^()]*\))*\):? ?(.*)$', 1), ''),
       'version': coalesce(nullif(regexp_extract(message, 'newer \w+ \(([^)]+)\)', 1), ''), nullif(regexp_extract(message, 'OpenClaw (\S+)', 1), ''))
     } END AS x
-FROM ge;
-DROP TABLE ge;
-
-INSERT INTO gateway_events
+FROM ge
+)
 SELECT {{source_id}}, line_no, line_count, ts, ts_text, tz_assumed, TRY_CAST(daemon_ts_text AS TIMESTAMPTZ),
        container, CASE WHEN container IS NOT NULL THEN regexp_replace(container, '-\d+$', '') END,
        stream, shape, level, subsystem, event, message,
@@ -134,4 +131,4 @@ SELECT {{source_id}}, line_no, line_count, ts, ts_text, tz_assumed, TRY_CAST(dae
        x.signal,
        meta
 FROM ge2;
-DROP TABLE ge2;
+DELETE FROM gw_stage;

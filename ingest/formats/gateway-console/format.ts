@@ -12,5 +12,6 @@ export const format: LineFormat = {
   claims: (line, j) => CONSOLE.test(line) || (!!j && 'subsystem' in j && 'message' in j),
   // `openclaw logs --plain` lines and docker events text also start with an ISO stamp
   yieldsTo: ['openclaw-logs', 'docker-events-text'],
-  scripts: () => [formatSql('gateway-console', 'stage.sql'), formatSql('gateway-console', 'console.sql'), formatSql('gateway-console', 'events.sql')],
+  // once the console lines are records (gw_stage), what they came from is let go before the grammar runs (memory)
+  scripts: (ctx) => [formatSql('gateway-console', 'stage.sql'), formatSql('gateway-console', 'console.sql'), ctx.release?.(['gw_stage']) ?? '', formatSql('gateway-console', 'events.sql')],
 };

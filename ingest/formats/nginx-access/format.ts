@@ -1,7 +1,7 @@
 // nginx access logs: the builtin shapes (combined, main, ingress-nginx upstreaminfo, common timing extensions) and any
 // log_format compiled from an nginx.conf of the bundle or its git history (escape=json|none, $msec, $upstream_* lists).
 import type { LineFormat } from '../format.js';
-import { nginxAccessSql } from './parse.js';
+import { nginxAccessSteps } from './parse.js';
 
 export const format: LineFormat = {
   name: 'nginx-access',
@@ -12,6 +12,6 @@ export const format: LineFormat = {
   claims: () => false,
   scripts: (ctx) => {
     if (!ctx.nginx) throw new Error('nginx-access: no log_format chosen');
-    return [nginxAccessSql(ctx.nginx)];
+    return nginxAccessSteps(ctx.nginx);
   },
 };

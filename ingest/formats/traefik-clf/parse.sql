@@ -12,7 +12,7 @@ SELECT {{source_id}} AS source_id, line_no, 'traefik' AS proxy, container,
        ts + to_microseconds(TRY_CAST(g.dur AS BIGINT) * 1000) AS ts, g.t AS ts_text, false AS tz_assumed, ts AS started_at,
        g.ip AS remote_addr, g.m AS method, redact(g.p) AS path, g.proto AS protocol, TRY_CAST(dash_null(g.st) AS INTEGER) AS status,
        TRY_CAST(dash_null(g.sz) AS BIGINT) AS bytes_sent, TRY_CAST(g.dur AS DOUBLE) / 1000 AS request_time,
-       dash_null(g.backend) AS upstream_addr, dash_null(g.router) AS route, dash_null(g.ref) AS referer, dash_null(g.ua) AS user_agent,
+       dash_null(g.backend) AS upstream_addr, dash_null(g.router) AS route, redact(dash_null(g.ref)) AS referer, redact(dash_null(g.ua)) AS user_agent,
        g.st = '101' AS is_websocket, status_end_reason(TRY_CAST(dash_null(g.st) AS INTEGER)) AS end_reason
 FROM (SELECT *, try_strptime(g.t, '%d/%b/%Y:%H:%M:%S %z') AS ts FROM tc WHERE g.t <> '');
 INSERT INTO rejects
