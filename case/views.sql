@@ -234,6 +234,11 @@ CREATE OR REPLACE MACRO is_gateway_service(s) AS
 CREATE OR REPLACE MACRO symptom_kind(family) AS
   CASE WHEN family IN ('transport', 'release-cut') THEN 'transport' WHEN family IN ('token', 'pairing', 'handshake-refused') THEN 'handshake' ELSE family END;
 
+-- How long a change came before the failures it explains, in words ("1.5 s before", "0.8 s after": a gateway logs
+-- its restart notice before docker's die event, so the failures can come first).
+CREATE OR REPLACE MACRO lag_phrase(s) AS
+  CASE WHEN abs(s) < 0.05 THEN 'at the moment of' WHEN s > 0 THEN round(s, 1)::VARCHAR || ' s before' ELSE round(-s, 1)::VARCHAR || ' s after' END;
+
 -- Seconds in HAProxy's and nginx's time syntax ("20s", "1h", "500ms", "60").
 CREATE OR REPLACE MACRO duration_seconds(v) AS nginx_seconds(v);
 
@@ -399,13 +404,19 @@ WITH v AS (
   FROM islands GROUP BY ALL
 ), hit AS (
   -- distinct clients over the finding's episodes, the first and the last failure, and what was counted
+  -- the cited lines: the first of each family the mechanism explains (its own family first), then the second of
+  -- each, …: a timeout finding cites timed-out sessions, not only the drain's cut that came first
   SELECT f.mechanism, f.cause_key, f.island, count(DISTINCT s.client_key)::INTEGER AS clients,
-         list({'source_id': s.source_id, 'line': s.line_no, 'note': s.family || ': ' || left(s.detail, 100)} ORDER BY s.ts)[1:8] AS ev,
+         list({'source_id': s.source_id, 'line': s.line_no, 'note': s.family || ': ' || left(s.detail, 100)}
+              ORDER BY s.nth_of_family, coalesce(list_position(string_split(m.explains, ','), s.family), 99), s.ts, s.source_id, s.line_no)[1:8] AS ev,
          min(s.ts) AS first_at, max(s.ts) AS last_at,
          arg_min({'source_id': s.source_id, 'line': s.line_no}, (s.ts, s.source_id, s.line_no)) AS first_cite,
          arg_max({'source_id': s.source_id, 'line': s.line_no}, (s.ts, s.source_id, s.line_no)) AS last_cite,
          string_agg(DISTINCT family_words(s.family), ', ' ORDER BY family_words(s.family)) AS signals
-  FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f JOIN symptoms s ON s.episode_id = f.episode_id GROUP BY ALL
+  FROM (SELECT mechanism, cause_key, island, unnest(episodes) AS episode_id FROM f) f
+  JOIN (SELECT *, row_number() OVER (PARTITION BY episode_id, family ORDER BY ts, source_id, line_no) AS nth_of_family FROM symptoms) s ON s.episode_id = f.episode_id
+  LEFT JOIN mechanism_catalog m ON m.mechanism = f.mechanism
+  GROUP BY ALL
 ), c AS (
   SELECT f.*, h.clients, h.ev, h.first_at, h.last_at, h.first_cite, h.last_cite, h.signals, epoch(f.end_ts) - epoch(f.start_ts) AS duration_s,
          -- a mechanism that fails every connection of a path (the gateway warns once per process about untrusted
@@ -473,7 +484,7 @@ SELECT x.query_id,
        CASE WHEN x.mechanism IS NULL THEN 0.3 ELSE least(0.99, x.score) END AS confidence,
        to_json(list_concat(
          CASE WHEN x.commit_sha IS NOT NULL THEN [{'sha': x.commit_sha, 'path': x.ch_path, 'note': 'cause: ' || coalesce(x.ch_subject, x.ch_action || ' ' || coalesce(x.ch_key, ''))}]
-              WHEN x.ch_source IS NOT NULL THEN [{'source_id': x.ch_source, 'line': x.ch_line, 'note': 'cause: ' || coalesce(x.ch_detail, x.ch_action)}] ELSE [] END,
+              WHEN x.ch_source IS NOT NULL THEN [{'source_id': x.ch_source, 'line': x.ch_line, 'note': 'cause: ' || coalesce(x.cause_text, x.ch_detail, x.ch_action)}] ELSE [] END,
          CASE WHEN x.tr_source IS NOT NULL AND x.tr_id <> x.change_id THEN [{'source_id': x.tr_source, 'line': x.tr_line, 'note': 'trigger: ' || coalesce(x.tr_detail, x.tr_action)}] ELSE [] END,
          CASE WHEN x.fx_sha IS NOT NULL THEN [{'sha': x.fx_sha, 'path': x.fx_path, 'note': 'fix: ' || coalesce(x.fx_subject, x.fx_key)}]
               WHEN x.fx_source IS NOT NULL THEN [{'source_id': x.fx_source, 'line': x.fx_line, 'note': 'fix: ' || coalesce(x.fx_detail, x.fx_action)}] ELSE [] END,

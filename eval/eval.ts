@@ -47,6 +47,15 @@ export function readCommitMap(bundle: string): Map<string, string> {
   return m;
 }
 
+/** Whether the bundle holds the config repository's history (a git bundle or repository anywhere in it). */
+export function hasGitHistory(dir: string): boolean {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.endsWith('.bundle') || e.name === '.git' || (e.isDirectory() && e.name === 'git')) return true;
+    if (e.isDirectory() && hasGitHistory(path.join(dir, e.name))) return true;
+  }
+  return false;
+}
+
 function analyze(t: Target, outDir: string): Promise<Finding[]> {
   return new Promise((resolve, reject) => {
     const args = [clawtrailCli(repoRoot), 'analyze', t.bundle, '--out', outDir, '--reports', 'json', '-q'];
@@ -73,7 +82,7 @@ export async function evaluate(targets: Target[], jobs = 2): Promise<{ scores: B
       const findings = await analyze(t, path.join(tmp, `${i}-${t.name}`));
       const raw = JSON.parse(fs.readFileSync(t.truth, 'utf8'));
       const truth: TruthLike = t.kind === 'synthetic' ? synthesizeTruth(raw) : raw;
-      scores[i] = scoreBundle(t.name, truth, findings, readCommitMap(t.bundle));
+      scores[i] = scoreBundle(t.name, truth, findings, readCommitMap(t.bundle), hasGitHistory(t.bundle));
     }
   };
   try {
@@ -102,13 +111,15 @@ export function table(scores: BundleScore[], tot: Record<string, Totals>): strin
     const quiet = s.quiet.length ? `${s.quiet.filter((q) => q.clean).length}/${s.quiet.length}` + (s.quiet.some((q) => q.mediums.length) ? ` (${s.quiet.reduce((a, q) => a + q.mediums.length, 0)} medium)` : '') : '—';
     if (!s.incidents.length) rows.push(`| ${s.name} | ${s.kind} | (quiet) | | | | | ${quiet} | ${s.false_highs.length} | |`);
     s.incidents.forEach((i, n) => {
-      rows.push(`| ${n === 0 ? s.name : ''} | ${n === 0 ? s.kind : ''} | ${i.mechanism} → ${i.top ? `${i.top.query_id} (${i.top.severity})` : 'none'} | ${yes(i.mechanism_ok)} | ${yes(i.cites_cause)} | ${yes(i.starts_in_window)} | ${yes(i.rated_high)} | ${n === 0 ? quiet : ''} | ${n === 0 ? s.false_highs.length : ''} | ${i.time_error_s === null ? '—' : `${Math.round(i.time_error_s)} s`} |`);
+      const what = `${i.mechanism}${i.scored ? '' : ' (never manifested: not scored)'} → ${i.top ? `${i.top.query_id} (${i.top.severity})` : 'none'}`;
+      const cites = `${yes(i.cites_cause)}${i.cause_basis.startsWith('trigger') ? ' (its trigger: no git in the bundle)' : ''}`;
+      rows.push(`| ${n === 0 ? s.name : ''} | ${n === 0 ? s.kind : ''} | ${what} | ${yes(i.mechanism_ok)} | ${cites} | ${yes(i.starts_in_window)} | ${yes(i.rated_high)} | ${n === 0 ? quiet : ''} | ${n === 0 ? s.false_highs.length : ''} | ${i.time_error_s === null ? '—' : `${Math.round(i.time_error_s)} s`} |`);
     });
   }
-  const sum = ['', '| set | bundles | incidents | found (recall) | right mechanism | cites cause | starts in phase | rated high | precision of highs | false highs | quiet windows clean | median time error |',
+  const sum = ['', '| set | bundles | incidents (scored) | found (recall) | right mechanism | cites cause | starts in phase | rated high | precision of highs | false highs | quiet windows clean | median time error |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const [k, t] of Object.entries(tot)) {
-    sum.push(`| ${k} | ${t.bundles} | ${t.incidents} | ${t.found} (${pct(t.recall)}) | ${t.mechanism_ok} | ${t.cites_cause} | ${t.starts_in_window} | ${t.rated_high} | ${pct(t.precision)} (${t.highs - t.false_highs}/${t.highs}) | ${t.false_highs} | ${t.quiet_clean}/${t.quiet_windows} | ${t.median_time_error_s === null ? '—' : `${Math.round(t.median_time_error_s)} s`} |`);
+    sum.push(`| ${k} | ${t.bundles} | ${t.incidents}${t.not_manifested ? ` (+${t.not_manifested} never manifested)` : ''} | ${t.found} (${pct(t.recall)}) | ${t.mechanism_ok} | ${t.cites_cause} | ${t.starts_in_window} | ${t.rated_high} | ${pct(t.precision)} (${t.highs - t.false_highs}/${t.highs}) | ${t.false_highs} | ${t.quiet_clean}/${t.quiet_windows} | ${t.median_time_error_s === null ? '—' : `${Math.round(t.median_time_error_s)} s`} |`);
   }
   return rows.concat(sum).join('\n');
 }

@@ -24,6 +24,8 @@ export interface TruthIncident {
   trigger: { action: string; do: string; at: string } | null;
   first_symptom: string | null;
   last_symptom: string | null;
+  /** Lab truth: whether the clients saw the mechanism at work; an incident that never manifested is not scored. */
+  manifested?: { ok: boolean; evidence: string };
 }
 export interface TruthLike {
   scenario?: string;
@@ -120,6 +122,10 @@ export interface IncidentScore {
   rated_high: boolean;
   found: boolean;            // mechanism right and the cause (commit or action) cited
   time_error_s: number | null; // |top finding's start − first client-visible symptom|
+  /** false: the recording never showed the expected mechanism (truth.manifested); listed, not counted */
+  scored: boolean;
+  /** what the cause was judged by: the commit, the action, or the trigger when the bundle holds no git history */
+  cause_basis: 'commit' | 'action' | 'trigger (no git history in the bundle)';
 }
 export interface QuietScore { phase: string; highs: string[]; mediums: string[]; clean: boolean }
 export interface BundleScore {
@@ -130,16 +136,20 @@ export interface BundleScore {
   highs: number;
   true_highs: number;
   false_highs: string[];
+  /** highs inside the window of an incident that never manifested: neither true nor false (not counted) */
+  unjudged_highs: string[];
 }
 
-/** Scores one bundle's findings against its truth. */
-export function scoreBundle(name: string, truth: TruthLike, findings: Finding[], commitMap: Map<string, string>): BundleScore {
+/** Scores one bundle's findings against its truth. `hasGit`: whether the bundle holds the config repository's history
+ *  (without it no analyzer can cite a commit, so the cause is judged by its trigger). */
+export function scoreBundle(name: string, truth: TruthLike, findings: Finding[], commitMap: Map<string, string>, hasGit = true): BundleScore {
   const causal = findings.filter((f) => mechanismsOf(f) !== null).sort((a, b) => a.rank - b.rank);
   const incidents: IncidentScore[] = truth.incidents.map((inc) => {
     const top = causal.find((f) => overlaps(f, inc.window)) ?? null;
     const mechs = top ? mechanismsOf(top) ?? [] : [];
     const mechanismOk = !!top && mechs.includes(inc.mechanism);
-    const cites = !!top && (inc.cause.commit ? citesCommit(top, inc.cause.commit, commitMap) : citesAction(top, inc.cause));
+    const basis: IncidentScore['cause_basis'] = !inc.cause.commit ? 'action' : hasGit || !inc.trigger ? 'commit' : 'trigger (no git history in the bundle)';
+    const cites = !!top && (basis === 'commit' ? citesCommit(top, inc.cause.commit!, commitMap) : citesAction(top, basis === 'action' ? inc.cause : inc.trigger!));
     const startsIn = !!top?.start && ms(top.start) >= ms(inc.window.start) && ms(top.start) <= ms(inc.window.end);
     return {
       phase: inc.phase,
@@ -151,11 +161,16 @@ export function scoreBundle(name: string, truth: TruthLike, findings: Finding[],
       rated_high: !!top && HIGH.has(top.severity),
       found: mechanismOk && cites,
       time_error_s: top?.start && inc.first_symptom ? Math.abs(ms(top.start) - ms(inc.first_symptom)) / 1000 : null,
+      scored: inc.manifested?.ok !== false,
+      cause_basis: basis,
     };
   });
   // A high finding is true when it overlaps an incident whose mechanism it can stand for.
-  const highs = findings.filter((f) => HIGH.has(f.severity));
-  const isTrue = (f: Finding) => truth.incidents.some((inc) => overlaps(f, inc.window) && (mechanismsOf(f) ?? []).includes(inc.mechanism));
+  // A high inside the window of an incident that never manifested is not judged: what happened there has no truth.
+  const isTrue = (f: Finding) => truth.incidents.some((inc) => inc.manifested?.ok !== false && overlaps(f, inc.window) && (mechanismsOf(f) ?? []).includes(inc.mechanism));
+  const unjudged = (f: Finding) => !isTrue(f) && truth.incidents.some((inc) => inc.manifested?.ok === false && overlaps(f, inc.window));
+  const allHighs = findings.filter((f) => HIGH.has(f.severity));
+  const highs = allHighs.filter((f) => !unjudged(f));
   const falseHighs = highs.filter((f) => !isTrue(f));
   const startsIn = (f: Finding, w: { start: string; end: string }) => !!f.start && ms(f.start) >= ms(w.start) && ms(f.start) <= ms(w.end);
   const quiet = truth.quiet_windows.map((w) => {
@@ -171,12 +186,15 @@ export function scoreBundle(name: string, truth: TruthLike, findings: Finding[],
     highs: highs.length,
     true_highs: highs.length - falseHighs.length,
     false_highs: falseHighs.map((f) => `${f.query_id}@${f.start ?? 'no time'}`),
+    unjudged_highs: allHighs.filter(unjudged).map((f) => `${f.query_id}@${f.start ?? 'no time'}`),
   };
 }
 
 export interface Totals {
   bundles: number;
   incidents: number;
+  /** incidents a recording never showed (listed in the table, left out of every other count) */
+  not_manifested: number;
   found: number;
   mechanism_ok: number;
   cites_cause: number;
@@ -192,7 +210,8 @@ export interface Totals {
 }
 
 export function totals(scores: BundleScore[]): Totals {
-  const inc = scores.flatMap((s) => s.incidents);
+  const all = scores.flatMap((s) => s.incidents);
+  const inc = all.filter((i) => i.scored);
   const count = (k: keyof IncidentScore) => inc.filter((i) => i[k] === true).length;
   const highs = scores.reduce((a, s) => a + s.highs, 0);
   const trueHighs = scores.reduce((a, s) => a + s.true_highs, 0);
@@ -202,6 +221,7 @@ export function totals(scores: BundleScore[]): Totals {
   return {
     bundles: scores.length,
     incidents: inc.length,
+    not_manifested: all.length - inc.length,
     found: count('found'),
     mechanism_ok: count('mechanism_ok'),
     cites_cause: count('cites_cause'),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Scenario } from './scenario.js';
 
 export interface Mark { t: string; seq: number; kind: string; phase: string; action?: string; do?: string; [k: string]: unknown }
-export interface ProbeEvent { t: string; probe: string; path: string; ev: string; code?: number; reason?: string; status?: number; error?: string; detail?: string }
+export interface ProbeEvent { t: string; probe: string; path: string; ev: string; code?: number; reason?: string; status?: number; error?: string; detail?: string; session_ms?: number | null }
 
 export interface TruthAction { action: string; do: string; at: string; commit?: string; message?: string; detail?: Record<string, unknown> }
 export interface TruthIncident {
@@ -20,6 +20,8 @@ export interface TruthIncident {
   last_symptom: string | null;
   affected_clients: Record<string, string[]>;
   symptoms: Record<string, number>;
+  /** Whether the clients saw the expected mechanism at work (a scenario states an intent; the programs decide). */
+  manifested: { ok: boolean; evidence: string };
 }
 export interface Truth {
   scenario: string;
@@ -51,6 +53,35 @@ export function symptomOf(e: ProbeEvent): string | null {
   if (e.ev === 'error' && /ECONNREFUSED|socket hang up|ECONNRESET/.test(e.error ?? '')) return `error ${(/ECONN\w+|socket hang up/.exec(e.error ?? '') ?? ['error'])[0]}`;
   if (e.ev === 'check' && (e.status === 0 || (e.status ?? 0) >= 500)) return `health ${e.status}`;
   return null;
+}
+
+/** Seconds in nginx's / HAProxy's duration syntax ("20s", "1h", "500ms", "60"); null when it is not one. */
+function durationSeconds(v: unknown): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(String(v ?? '').trim());
+  if (!m) return null;
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+}
+
+/**
+ * Did the clients see the expected mechanism? Checked where the probes can tell it apart from its look-alikes:
+ * a proxy idle timeout shows as sessions through that proxy that fail about the configured timeout after they opened
+ * (the gateway's 30 s tick is the only upstream frame an idle session gets). A recording where no session did (HAProxy's
+ * `timeout tunnel` superseding `timeout client` once upgraded; a health answer or pong landing inside every window)
+ * recorded something else, and its expectation cannot be scored. Other mechanisms: a symptom in the window suffices.
+ */
+function manifestation(inc: Scenario['expect']['incidents'][number], phaseEdits: Mark[], inWindow: ProbeEvent[], symptoms: number): TruthIncident['manifested'] {
+  if (inc.mechanism !== 'proxy-idle-timeout') {
+    return symptoms ? { ok: true, evidence: `${symptoms} client-visible symptom(s) in the window` } : { ok: false, evidence: 'no client saw a symptom in the window' };
+  }
+  const timeouts = [...new Set(phaseEdits.flatMap((m) => Object.entries((m.set ?? {}) as Record<string, unknown>))
+    .filter(([k]) => /timeout/i.test(k)).map(([, v]) => durationSeconds(v)).filter((x): x is number => x !== null && x < 600))];
+  if (!timeouts.length) return { ok: false, evidence: 'the phase sets no timeout below 600 s' };
+  const near = inWindow.filter((e) => e.ev === 'close' && e.code !== 1000 && e.path === inc.component && typeof e.session_ms === 'number'
+    && timeouts.some((t) => e.session_ms! >= (t - 1) * 1000 && e.session_ms! <= (t + 3) * 1000));
+  const want = timeouts.map((t) => `${t} s`).join(', ');
+  return near.length
+    ? { ok: true, evidence: `${near.length} session(s) through ${inc.component} failed ${want} (−1/+3 s) after they opened` }
+    : { ok: false, evidence: `no session through ${inc.component} failed about ${want} after it opened: the timeout never fired as a client sees it` };
 }
 
 function toAction(m: Mark): TruthAction {
@@ -106,6 +137,7 @@ export function computeTruth(s: Scenario, recordingDir: string): Truth {
       last_symptom: symptomatic.at(-1)?.e.t ?? null,
       affected_clients: Object.fromEntries(Object.entries(affected).map(([k, v]) => [k, [...v].sort()])),
       symptoms: counts,
+      manifested: manifestation(inc, actionMarks.filter((m) => m.do === 'edit' && m.phase === inc.phase), inWindow, symptomatic.length),
     };
   });
 

@@ -47,8 +47,8 @@ SELECT h.episode_id, coalesce(k.kill_id, h.change_id) AS change_id, h.change_id 
        format('The gateway was killed at {} ({}{}) with no change behind it; clients on every path lost the gateway for {}',
               strftime(h.die_ts, '%H:%M:%S'), coalesce(k.kill_detail || ', then ', ''), h.detail,
               CASE WHEN h.back_ts IS NOT NULL THEN human_duration(epoch(h.back_ts) - epoch(h.die_ts)) || ' until it served again' ELSE 'the rest of the evidence' END) AS headline,
-       format('the gateway died (exit {}) {} s before the first failure on {}, with no graceful stop before it', h.exit_code,
-              round(epoch(h.start_ts) - epoch(h.die_ts), 1), h.path) AS why,
+       format('the gateway died (exit {}) {} the first failure on {}, with no graceful stop before it', h.exit_code,
+              lag_phrase(epoch(h.start_ts) - epoch(h.die_ts)), h.path) AS why,
        CASE WHEN k.kill_id IS NULL THEN 'no kill event precedes the death: killed from outside docker (the OOM killer, kill -9 on the host) or crashed; the host''s kernel log would tell' END AS missing,
        to_json({'exit_code': h.exit_code, 'died_at': h.die_ts, 'back_at': h.back_ts})::VARCHAR AS facts
 FROM hit h LEFT JOIN kills k ON k.change_id = h.change_id

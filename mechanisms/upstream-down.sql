@@ -45,7 +45,7 @@ SELECT episode_id, change_id, change_id AS trigger_id, NULL AS fix_id, n::INTEGE
        format('Planned gateway {} at {}: clients were refused for {} while it {}', CASE WHEN action = 'start' THEN 'start' ELSE 'restart' END,
               strftime(down_ts, '%H:%M:%S'), human_duration(coalesce(epoch(back_ts) - epoch(down_ts), 30)),
               CASE WHEN action = 'start' THEN 'booted' ELSE 'stopped and booted again' END) AS headline,
-       format('the gateway {} gracefully {} s before the failures on {} ({})', CASE WHEN action = 'start' THEN 'started' ELSE 'stopped' END,
-              round(epoch(start_ts) - epoch(down_ts), 1), path, detail) AS why,
+       format('the gateway {} gracefully {} the failures on {} ({})', CASE WHEN action = 'start' THEN 'started' ELSE 'stopped' END,
+              lag_phrase(epoch(start_ts) - epoch(down_ts)), path, detail) AS why,
        NULL AS missing, to_json({'down_at': down_ts, 'back_at': back_ts})::VARCHAR AS facts
 FROM hit

@@ -24,7 +24,7 @@ SELECT CASE WHEN v.mechanism IS NULL AND v.family IN ('transport', 'upstream-dow
        to_json(ev.lines)::VARCHAR AS evidence,
        v.episode_id, v.family AS class, v.path, v.symptoms AS closes, v.clients, v.clients_before, v.families, v.mechanism AS explained_by
 FROM episode_verdicts v
-LEFT JOIN (SELECT episode_id, list({'source_id': source_id, 'line': line_no, 'note': family || ': ' || left(detail, 100)} ORDER BY ts)[1:6] AS lines
+LEFT JOIN (SELECT episode_id, list({'source_id': source_id, 'line': line_no, 'note': family || ': ' || left(detail, 100)} ORDER BY ts, source_id, line_no)[1:6] AS lines
            FROM symptoms GROUP BY episode_id) ev USING (episode_id)
 -- first pairings and restart notices nothing else explains are normal: not listed
 WHERE v.mechanism IS NOT NULL OR v.family NOT IN ('pairing', 'restart-notice', 'handshake-refused')

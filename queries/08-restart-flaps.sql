@@ -24,7 +24,7 @@ WITH dies AS (
   FROM container_lifecycle WHERE action = 'die' AND NOT asked
 ), loops AS (
   SELECT actor_id, any_value(coalesce(service, name)) AS who, min(ts) AS first_ts, max(ts) AS last_ts, count(*) AS deaths,
-         list(DISTINCT exit_code) AS codes, list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || exit_code} ORDER BY ts)[1:6] AS ev
+         list(DISTINCT exit_code) AS codes, list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || exit_code} ORDER BY ts, source_id, line_no)[1:6] AS ev
   FROM dies WHERE exit_code <> 0 AND actor_id IN (SELECT actor_id FROM dies WHERE recent_nonzero >= $loop_min_deaths)
   GROUP BY actor_id
 ), unexplained_loops AS (
@@ -35,7 +35,7 @@ WITH dies AS (
 ), flaps AS (
   -- a restart is a death followed by a start of the same container
   SELECT actor_id, any_value(coalesce(service, name)) AS who, time_bucket(INTERVAL 1 DAY, ts) AS day, count(*) AS restarts,
-         list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')} ORDER BY ts)[1:6] AS ev
+         list({'source_id': source_id, 'line': line_no, 'note': 'die exitCode=' || coalesce(exit_code::VARCHAR, '?')} ORDER BY ts, source_id, line_no)[1:6] AS ev
   FROM docker_events WHERE action = 'die' AND actor_id NOT IN (SELECT actor_id FROM loops) AND NOT is_gateway_service(coalesce(service, name))
   GROUP BY actor_id, day HAVING count(*) >= $flap_min_restarts
 ), counted AS (

@@ -28,6 +28,12 @@ export function durationText(s: number | null | undefined): string {
 
 const pct = (c: number | null): string => (c === null ? '?' : `${Math.round(c * 100)}%`);
 
+/** A mechanism's words ("what broke: the numbers") without the numbers when the statement (the Summary) has them. */
+function notRepeated(mechanism: string, statement: string): string {
+  const cut = mechanism.indexOf(': ');
+  return cut > 0 && statement.includes(mechanism.slice(cut + 2)) ? `${mechanism.slice(0, cut)} (the numbers are in the Summary)` : mechanism;
+}
+
 function groupLine(g: CiteGroup, r: CaseReport): string {
   if (g.sha) {
     const c = r.commits[g.sha];
@@ -110,7 +116,7 @@ function postmortem(r: CaseReport, lead: ReportFinding): string {
     `Time to detect is at most the time to the first response (someone acted, so they knew); the alert itself is not in the evidence: ${TODO('when did the first alert or report arrive?')}`, '');
   out.push('## Trigger and root cause', '');
   out.push(`- **Trigger:** ${lead.trigger ? mdText(lead.trigger) : TODO('not established by the query')}`);
-  out.push(`- **Root cause (how it broke):** ${lead.mechanism ? mdText(lead.mechanism) : TODO('not explained by the query: see Summary')}`);
+  out.push(`- **Root cause (how it broke):** ${lead.mechanism ? mdText(notRepeated(lead.mechanism, lead.statement)) : TODO('not explained by the query: see Summary')}`);
   if (lead.runner_up) out.push(`- **Runner-up:** ${mdText(lead.runner_up.statement)} — ruled out: ${mdText(lead.runner_up.why_lost)}`);
   const seen = new Set<string>();   // commits whose diff is shown already
   out.push(`- **Confidence:** ${pct(lead.confidence)} (${code(lead.query_id)})`, '', 'Supporting evidence:', '', ...evidence(lead.groups, r, seen), '');

@@ -41,6 +41,24 @@ describe('eval scoring', () => {
     expect(s.quiet[0]).toMatchObject({ clean: false, highs: ['token-divergence'] });
     expect(s.false_highs.length).toBe(2);
   });
+
+  it('leaves an incident the recording never showed out of the counts, and does not judge the highs in its window', () => {
+    const never: TruthLike = { ...truth, incidents: [{ ...truth.incidents[0], manifested: { ok: false, evidence: 'no session failed about 20 s after it opened' } }] };
+    const cut = finding({ details: { mechanism: 'release-cut' } });
+    const s = scoreBundle('x', never, [cut], new Map());
+    expect(s.incidents[0]).toMatchObject({ scored: false, mechanism_ok: false });
+    expect(s.false_highs).toEqual([]);
+    expect(s.unjudged_highs).toEqual(['ws1006-after-proxy-release@2026-11-30T10:00:25Z']);
+    // the same finding against an incident that did manifest is a false high
+    expect(scoreBundle('x', truth, [cut], new Map()).false_highs.length).toBe(1);
+  });
+
+  it('judges a commit cause by its trigger only when the bundle holds no git history', () => {
+    const withTrigger: TruthLike = { ...truth, incidents: [{ ...truth.incidents[0], trigger: { action: 'r1', do: 'reload', at: '2026-11-30T10:00:05Z' } }] };
+    const f = finding({ evidence: [{ path: 'error.log', line: 3, commit: null, note: 'nginx reload (SIGHUP)' }] });
+    expect(scoreBundle('x', withTrigger, [f], new Map(), true).incidents[0]).toMatchObject({ cites_cause: false, cause_basis: 'commit' });
+    expect(scoreBundle('x', withTrigger, [f], new Map(), false).incidents[0]).toMatchObject({ cites_cause: true, cause_basis: 'trigger (no git history in the bundle)' });
+  });
 });
 
 describe('eval over the checked-in recordings and samples', () => {
