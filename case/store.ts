@@ -15,7 +15,7 @@ export type Row = Record<string, unknown>;
 const PROFILE = process.env.CLAWTRAIL_PROFILE === '1';
 const profile = (t0: number, cpu0: NodeJS.CpuUsage, sql: string): void => {
   const cpu = process.cpuUsage(cpu0);
-  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, Number(process.env.CLAWTRAIL_PROFILE_CHARS ?? 140))}\n`);
 };
 
 export class Store {
