@@ -1,14 +1,20 @@
 // The case database: one DuckDB file per case. Opening it applies the contract — the tables (schema.sql), the
 // generated redact() macro (redact.sql, from secret-rules.ts) and the derived views and macros (views.sql) — and
 // refreshDerived() refills the derived tables (derived.sql) after the evidence changed.
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
 import { statements } from '../lib/sql.js';
 import { REDACT_HINT } from './secret-rules.js';
 
 export type Row = Record<string, unknown>;
+
+let duckdb: typeof import('@duckdb/node-api') | undefined;
+/** DuckDB's API, loaded when a database is first opened (commands that open none, --help, never load it) and through
+ *  require: an ESM import of this CommonJS package has Node scan its ~120 files for their exports first (~90 ms). */
+export const duckdbApi = (): typeof import('@duckdb/node-api') => (duckdb ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api'));
 
 /** CLAWTRAIL_PROFILE=1 prints every statement's wall time and the process's CPU time during it (every thread: DuckDB's
  *  and Node's) on stderr, after the time since the process started (for the benchmark and EXPLAIN work). */
@@ -63,7 +69,7 @@ export class Store {
     let instance: DuckDBInstance;
     try {
       // Offline tool: never try to download an extension.
-      instance = await DuckDBInstance.create(path, {
+      instance = await duckdbApi().DuckDBInstance.create(path, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
         ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),

@@ -4,10 +4,9 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createHmac } from 'node:crypto';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { fromRoot } from '../lib/paths.js';
 import { safeText, table } from '../lib/output.js';
-import { Store } from '../case/store.js';
+import { duckdbApi, Store } from '../case/store.js';
 import { isSecretName } from '../case/secrets.js';
 import { ingest, type IngestResult } from '../ingest/ingest.js';
 import { checkForcedFormat } from '../ingest/detect.js';
@@ -42,7 +41,7 @@ let zones: Set<string> | undefined;
 /** The zone names DuckDB (ICU) knows: what --tz may name. */
 async function timeZones(): Promise<Set<string>> {
   if (zones) return zones;
-  const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+  const db = await duckdbApi().DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
   const conn = await db.connect();
   const rows = (await conn.runAndReadAll('SELECT name FROM pg_timezone_names()')).getRowObjectsJson() as { name: string }[];
   conn.closeSync();
@@ -52,6 +51,8 @@ async function timeZones(): Promise<Set<string>> {
 }
 
 export async function checkTimeZone(tz: string): Promise<string> {
+  // the default needs no check (and no second DuckDB instance to list the zones)
+  if (tz === 'UTC') return tz;
   const known = await timeZones();
   if (known.has(tz)) return tz;
   const lower = tz.toLowerCase();
