@@ -57,10 +57,10 @@ export async function attribute(store: Store, mechanisms = loadMechanisms()): Pr
   const stamp = `${state}|${mechanisms.map((m) => `${m.id}:${m.sql.length}`).join(',')}`;
   const done = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'attribution_state'`);
   if (done?.value === stamp) return;
-  await store.run('DELETE FROM attributions');
-  await store.run('DELETE FROM mechanism_catalog');
+  // the catalog in one call: a round trip per statement is most of what a small statement costs
+  const catalog = mechanisms.map((m) => `(${lit(m.id)}, ${lit(m.title)}, ${lit(m.query)}, ${lit(m.remediation)}, ${m.planned}, ${m.wholePath}, ${lit(m.explains.join(','))})`);
+  await store.run(`DELETE FROM attributions;\nDELETE FROM mechanism_catalog${catalog.length ? `;\nINSERT INTO mechanism_catalog VALUES ${catalog.join(', ')}` : ''}`);
   for (const m of mechanisms) {
-    await store.run(`INSERT INTO mechanism_catalog VALUES (${lit(m.id)}, ${lit(m.title)}, ${lit(m.query)}, ${lit(m.remediation)}, ${m.planned}, ${m.wholePath}, ${lit(m.explains.join(','))})`);
     try {
       await store.run(`INSERT INTO attributions
         SELECT m.episode_id, ${lit(m.id)}, m.change_id, m.trigger_id, m.fix_id, m.explained, m.key_match, m.path_match, m.lag_fit, m.planned,

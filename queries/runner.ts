@@ -57,9 +57,16 @@ function checkSignals(file: string, v: unknown): string[] {
   return list;
 }
 
+const loaded = new Map<string, QuerySpec[]>();
+/** The query pack, read and parsed once per process (analyze asks for it twice: to check --param, then to run). */
 export function loadQueries(dir = QUERY_DIR): QuerySpec[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.startsWith('_')).sort()
-    .map((f) => parseQueryFile(join(dir, f), readFileSync(join(dir, f), 'utf8')));
+  let queries = loaded.get(dir);
+  if (!queries) {
+    queries = readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.startsWith('_')).sort()
+      .map((f) => parseQueryFile(join(dir, f), readFileSync(join(dir, f), 'utf8')));
+    loaded.set(dir, queries);
+  }
+  return queries;
 }
 
 export function resolveParams(q: QuerySpec, given: Record<string, string> = {}): Record<string, number | string> {
@@ -86,10 +93,19 @@ function bind(sql: string, params: Record<string, number | string>): string {
   });
 }
 
-export async function missingEvidence(store: Store, q: QuerySpec): Promise<string[] | null> {
+/** Which of the evidence tables hold rows, in one statement. */
+async function tablesWithRows(store: Store, tables: string[]): Promise<Set<string>> {
+  if (tables.length === 0) return new Set();
+  const row = (await store.one<Record<string, boolean>>(`SELECT ${tables.map((t) => `EXISTS (SELECT 1 FROM ${t}) AS "${t}"`).join(', ')}`))!;
+  return new Set(tables.filter((t) => row[t]));
+}
+
+/** The evidence tables a query needs when every one of them is empty, else null; `held` (tablesWithRows) spares the
+ *  statement when the pack runs. */
+export async function missingEvidence(store: Store, q: QuerySpec, held?: Set<string>): Promise<string[] | null> {
   if (q.needs.length === 0) return null;
-  const counts = await Promise.all(q.needs.map(async (t) => Number((await store.one<{ n: string }>(`SELECT count(*) AS n FROM ${t}`))!.n)));
-  return counts.some((n) => n > 0) ? null : q.needs;
+  const withRows = held ?? (await tablesWithRows(store, q.needs));
+  return q.needs.some((t) => withRows.has(t)) ? null : q.needs;
 }
 
 export async function runQuery(store: Store, q: QuerySpec, given: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
@@ -123,16 +139,16 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   await attribute(store);
   await store.run('DELETE FROM findings');
   await store.run('DELETE FROM query_catalog');
-  for (const q of queries) {
-    await store.run(`INSERT INTO query_catalog (query_id, title, query_group, severity, sarif, answers)
-      VALUES (${sqlLit(q.id)}, ${sqlLit(q.title)}, ${sqlLit(q.group)}, ${sqlLit(q.severity)}, ${q.sarif}, ${sqlLit(q.answers)})`);
-  }
+  if (queries.length) await store.run(`INSERT INTO query_catalog (query_id, title, query_group, severity, sarif, answers) VALUES
+    ${queries.map((q) => `(${sqlLit(q.id)}, ${sqlLit(q.title)}, ${sqlLit(q.group)}, ${sqlLit(q.severity)}, ${q.sarif}, ${sqlLit(q.answers)})`).join(',\n    ')}`);
+  // the evidence does not change while the pack runs: which tables hold rows is asked once, not per query
+  const held = await tablesWithRows(store, [...new Set(queries.flatMap((q) => q.needs))]);
   const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
   const report: QueryRun[] = [];
   for (const [i, q] of queries.entries()) {
     progress?.(i, queries.length, q.id);
     const t0 = Date.now();
-    const missing = await missingEvidence(store, q);
+    const missing = await missingEvidence(store, q, held);
     if (missing) {
       await insertFinding(store, q, { severity: 'info', statement: `${q.title}: not answered — the evidence it needs is absent (${missing.join(', ')} empty)`, confidence: 1, kind: 'coverage' }, paths);
       report.push({ id: q.id, rows: 0, ms: Date.now() - t0 });
@@ -153,7 +169,7 @@ export async function runAll(store: Store, params: Record<string, Record<string,
       SELECT finding_id, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
                                                      confidence DESC NULLS LAST, start_ts NULLS LAST, query_id, finding_id) AS rk FROM findings) r
     WHERE findings.finding_id = r.finding_id`);
-  await fillImpact(store, queries);
+  await fillImpact(store, queries, paths);
   await setQueryPhase(store, { ...phase, state: 'done', finished_at: new Date().toISOString(), failed: report.filter((r) => r.error).map((r) => r.id) });
   return report;
 }
@@ -167,22 +183,22 @@ export const SIGNAL_KINDS = Object.keys(SIGNAL_WORDS);
 
 /** Impact for the cause and symptom findings whose query gave none: counted in the finding's window from the signal
  *  kinds its header names (`impact_signals`, default all). */
-async function fillImpact(store: Store, queries: QuerySpec[]): Promise<void> {
+async function fillImpact(store: Store, queries: QuerySpec[], paths: Map<number, string>): Promise<void> {
   const kinds = queries.flatMap((q) => (q.impactSignals ?? SIGNAL_KINDS).map((k) => `(${sqlLit(q.id)}, ${sqlLit(k)})`));
   await store.run(`CREATE OR REPLACE TEMP TABLE impact_kinds AS SELECT * FROM (VALUES ${kinds.join(', ')}) t(query_id, kind)`);
   for (const stmt of statements(readFileSync(join(QUERY_DIR, '_impact.sql'), 'utf8'))) await store.run(stmt);
   const rows = await store.all<{ finding_id: string; clients: number; sessions: number; paths: string[]; duration_s: number; kinds: string; first_at: string; last_at: string;
     first_cite: Citation; last_cite: Citation }>('SELECT * FROM finding_impact');
-  const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
   const cite = (c: Citation): Citation => ({ source_id: Number(c.source_id), path: paths.get(Number(c.source_id)), line: Number(c.line) });
-  for (const r of rows) {
+  const impacts = rows.map((r) => {
     const impact: Impact = { clients: r.clients, sessions: r.sessions, paths: r.paths, duration_s: r.duration_s, first_at: r.first_at, last_at: r.last_at,
       first_cite: cite(r.first_cite), last_cite: cite(r.last_cite),
       signals: r.kinds.split(', ').map((k) => SIGNAL_WORDS[k] ?? k).join(', '), basis: 'window' };
-    await store.run(`UPDATE findings SET impact = ${sqlLit(JSON.stringify(impact))} WHERE finding_id = ${sqlLit(r.finding_id)}`);
-  }
-  await store.run('DROP TABLE IF EXISTS finding_impact');
-  await store.run('DROP TABLE IF EXISTS impact_signals');
+    return `(${sqlLit(r.finding_id)}, ${sqlLit(JSON.stringify(impact))})`;
+  });
+  // every finding's impact in one statement, and the temporaries dropped in the same call
+  const update = impacts.length ? `UPDATE findings SET impact = v.impact FROM (VALUES ${impacts.join(', ')}) v(finding_id, impact) WHERE findings.finding_id = v.finding_id;\n` : '';
+  await store.run(`${update}DROP TABLE IF EXISTS finding_impact;\nDROP TABLE IF EXISTS impact_signals`);
 }
 
 function parseEvidence(v: unknown): Citation[] {
