@@ -42,6 +42,17 @@ export function checkSeverity(v: string): string {
 
 const reportsOption = (): Option => new Option('--reports <list>', `report formats among ${FORMATS.join(',')}`).default(FORMATS.join(','));
 
+/** Renders and writes the reports while DuckDB checkpoints the case on its own thread: closing the case would
+ *  otherwise checkpoint it afterwards, with nothing else to do meanwhile. */
+async function writeWhileCheckpointing(store: Store, report: CaseReport, out: string, formats: string[]): Promise<string[]> {
+  const durable = store.run('CHECKPOINT');
+  try {
+    return writeReports(report, out, formats);
+  } finally {
+    await durable;
+  }
+}
+
 /** Runs the canned queries with a progress line; a query that failed is said on stderr. */
 async function runQueries(store: Store, params: Record<string, Record<string, string>>, quiet: boolean): Promise<boolean> {
   const progress = new Progress('queries', quiet, 'queries');
@@ -102,7 +113,7 @@ evidence at all, 1 error.`)
         const { partial } = await ingestAndSummarize(store, stored, paths, o);
         const failed = await runQueries(store, params, !!o.quiet);
         const report = await buildReport(store, { version: VERSION, commandLine: commandLine(), db: resolve(db) });
-        const written = writeReports(report, out, formats);
+        const written = await writeWhileCheckpointing(store, report, out, formats);
         printVerdict(report, written);
         process.exitCode = exitCode(report, failOn, partial || failed);
       } finally {
@@ -134,7 +145,7 @@ Exit codes: 0 ok, 3 the evidence is partial or absent, 1 error.`)
         }
         const failed = o.rerun || phase?.state !== 'done' ? await runQueries(store, params, !!o.quiet) : false;
         const report = await buildReport(store, { version: VERSION, commandLine: commandLine(), db: resolve(o.db) });
-        printVerdict(report, writeReports(report, o.out, formats));
+        printVerdict(report, await writeWhileCheckpointing(store, report, o.out, formats));
         process.exitCode = exitCode(report, null, report.partial || failed);
       } finally {
         store.close();
