@@ -1,12 +1,10 @@
-// CLI: collect (snapshot a compose project into a bundle) and verify (check a bundle against its manifest).
+// CLI: collect (snapshot a compose project into a bundle) and verify (check a bundle against its manifest). The
+// collector's modules are loaded when one of these commands runs.
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { EXIT, VERSION } from './common.js';
 import { Progress } from './progress.js';
 import { safeText } from '../lib/output.js';
-import { collect } from '../collect/collect.js';
-import { watch } from '../collect/watch.js';
-import { readKey, verifyBundle } from '../collect/manifest.js';
 import { MANIFEST_FILE } from '../case/bundle-layout.js';
 import { isBundleArchive, unpackArchive, writeArchive } from '../lib/archive.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -66,10 +64,13 @@ Exit codes: 0 all collected, 3 something could not be (each listed, and recorded
       if (o.watch) {
         if (!o.project) throw new Error('collect --watch needs --project');
         if (!givenKey) throw new Error('collect --watch needs --fingerprint-key or CLAWTRAIL_FINGERPRINT_KEY (the same key as the later collect and analyze)');
+        const { watch } = await import('../collect/watch.js');
         await watch({ project: o.project, out: o.out, host: o.host, fingerprintKey: givenKey, intervalMinutes: Number(o.interval), maxBytes: Number(o.maxSize) * 1024 * 1024,
           say: (m) => { if (!o.quiet) process.stderr.write(m + '\n'); }, stopAfterMs: o.stopAfter ? Number(o.stopAfter) * 1000 : undefined });
         return;
       }
+      const { collect } = await import('../collect/collect.js');
+      const { readKey } = await import('../collect/manifest.js');
       const signingKey = o.sign ? readKey(o.sign, 'private') : undefined;
       const key = givenKey ?? randomBytes(24).toString('base64url');
       if (!givenKey) process.stderr.write(`clawtrail: fingerprint key for this bundle: ${key} (pass it to analyze with --fingerprint-key)\n`);
@@ -110,6 +111,7 @@ only regular files are read (a link, FIFO or device is a problem, never followed
 named. An archive is unpacked into a temporary folder (removed after) and must hold one folder (or the bundle's files
 at its top). Exit codes: 0 the bundle matches its manifest (and signature), 1 it does not, or an error.`)
     .action(async (bundle: string, o: { key?: string }) => {
+      const { readKey, verifyBundle } = await import('../collect/manifest.js');
       const publicKey = o.key ? readKey(o.key, 'public') : undefined;
       const tmp = isBundleArchive(bundle) ? mkdtempSync(join(tmpdir(), 'clawtrail-verify-')) : undefined;
       try {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { extract, type Header } from 'tar-stream';
+import type { Header } from 'tar-stream';
 import { GZIP_BOMB_FLOOR, GZIP_BOMB_RATIO } from './gzip.js';
 
 export function isBundleArchive(path: string): boolean {
@@ -120,7 +120,8 @@ async function extractInto(archive: string, dest: string, limits: UnpackLimits):
   let unpacked = 0;
   let entries = 0;
   const gunzip = createGunzip();
-  const tar = extract();
+  // loaded here, when an archive is unpacked: most runs read folders
+  const tar = (await import('tar-stream')).extract();
   gunzip.on('data', (c: Buffer) => {
     unpacked += c.length;
     if (unpacked > limits.totalBytes) gunzip.destroy(new Error(`unpacking stopped: more than ${limits.totalBytes} bytes (CLAWTRAIL_UNPACK_MAX_BYTES)`));
