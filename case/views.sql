@@ -394,12 +394,12 @@ WITH v AS (
   SELECT mechanism, coalesce(change_id, 'episode:' || episode_id) AS cause_key, island,
          any_value(query_id) AS query_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, list(episode_id ORDER BY start_ts) AS episodes,
          sum(symptoms)::INTEGER AS symptoms, max(clients)::INTEGER AS clients_max, max(clients_before) AS clients_before,
-         list(DISTINCT path ORDER BY path) AS paths, arg_max(family, symptoms) AS family,
-         any_value(change_id) AS change_id, arg_min(trigger_id, start_ts) AS trigger_id, arg_max(fix_id, end_ts) AS fix_id,
-         arg_max(score, symptoms) AS score, arg_min(lag_s, start_ts) AS lag_s, arg_max(headline, symptoms) AS headline, arg_max(why, symptoms) AS why,
-         arg_max(missing, symptoms) AS missing, arg_max(facts, symptoms) AS facts, bool_or(is_planned) AS planned,
-         arg_max(runner_mechanism, symptoms) AS runner_mechanism, arg_max(runner_change_id, symptoms) AS runner_change_id,
-         arg_max(runner_headline, symptoms) AS runner_headline, arg_max(runner_why, symptoms) AS runner_why, arg_max(runner_score, symptoms) AS runner_score,
+         list(DISTINCT path ORDER BY path) AS paths, arg_max(family, (symptoms, episode_id)) AS family,
+         any_value(change_id) AS change_id, arg_min(trigger_id, (start_ts, episode_id)) AS trigger_id, arg_max(fix_id, (end_ts, episode_id)) AS fix_id,
+         arg_max(score, (symptoms, episode_id)) AS score, arg_min(lag_s, (start_ts, episode_id)) AS lag_s, arg_max(headline, (symptoms, episode_id)) AS headline, arg_max(why, (symptoms, episode_id)) AS why,
+         arg_max(missing, (symptoms, episode_id)) AS missing, arg_max(facts, (symptoms, episode_id)) AS facts, bool_or(is_planned) AS planned,
+         arg_max(runner_mechanism, (symptoms, episode_id)) AS runner_mechanism, arg_max(runner_change_id, (symptoms, episode_id)) AS runner_change_id,
+         arg_max(runner_headline, (symptoms, episode_id)) AS runner_headline, arg_max(runner_why, (symptoms, episode_id)) AS runner_why, arg_max(runner_score, (symptoms, episode_id)) AS runner_score,
          any_value(title) AS title, any_value(remediation) AS remediation, bool_or(whole_path) AS whole_path
   FROM islands GROUP BY ALL
 ), hit AS (
@@ -432,7 +432,7 @@ WITH v AS (
 ), fix_applied AS (
   -- when a fix took effect: the release of the proxy whose config it changed, the start of a container that took the
   -- new env or compose file, the gateway's hot reload (or restart) of openclaw.json — the first within an hour after it
-  SELECT fx.change_id AS fix_id, arg_min(a.change_id, a.ts) AS applied_id
+  SELECT fx.change_id AS fix_id, arg_min(a.change_id, (a.ts, a.change_id)) AS applied_id
   FROM candidate_changes fx JOIN candidate_changes a ON a.ts >= fx.ts AND a.ts <= fx.ts + INTERVAL 1 HOUR AND (
        (a.kind = 'release' AND a.component = fx.component)
     OR (a.kind = 'container' AND a.action IN ('start', 'restart') AND (fx.component IN ('env', 'compose', 'container')

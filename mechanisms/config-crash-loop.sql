@@ -21,18 +21,18 @@ WITH starts AS (
   FROM candidate_changes WHERE kind = 'gateway' AND action IN ('fatal-start', 'reload-skipped')
 ), cause AS (
   -- the last change of the named key (or of openclaw.json) before the first failed start
-  SELECT arg_max(c.change_id, c.ts) AS change_id, arg_max(c.key, c.ts) AS key, arg_max(c.commit_sha, c.ts) AS sha, max(c.ts) AS ts,
+  SELECT arg_max(c.change_id, (c.ts, c.change_id)) AS change_id, arg_max(c.key, (c.ts, c.change_id)) AS key, arg_max(c.commit_sha, (c.ts, c.change_id)) AS sha, max(c.ts) AS ts,
          bool_or(c.key = s.named_key) AS key_named
   FROM starts s JOIN candidate_changes c ON c.kind = 'config' AND c.component = 'gateway' AND c.ts <= s.first_fatal
    AND (c.key = s.named_key OR s.named_key IS NULL OR starts_with(s.named_key, c.key) OR starts_with(c.key, s.named_key))
   WHERE s.first_fatal IS NOT NULL
 ), trig AS (
   -- what loaded it: the gateway's stop or restart between the change and the first failed start
-  SELECT arg_min(d.change_id, d.ts) AS trigger_id, min(d.ts) AS ts
+  SELECT arg_min(d.change_id, (d.ts, d.change_id)) AS trigger_id, min(d.ts) AS ts
   FROM cause c, starts s, candidate_changes d
   WHERE d.kind = 'container' AND is_gateway_service(d.component) AND d.action IN ('kill', 'stop', 'die', 'restart') AND d.ts > c.ts AND d.ts <= s.first_fatal
 ), fix AS (
-  SELECT arg_min(f.change_id, f.ts) AS fix_id, min(f.ts) AS ts
+  SELECT arg_min(f.change_id, (f.ts, f.change_id)) AS fix_id, min(f.ts) AS ts
   FROM cause c, starts s, candidate_changes f
   WHERE f.kind = 'config' AND f.component = 'gateway' AND f.key = c.key AND f.ts > s.first_fatal
 ), span AS (

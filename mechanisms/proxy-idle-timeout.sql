@@ -28,7 +28,7 @@ WITH ch AS (
   QUALIFY row_number() OVER (PARTITION BY e.episode_id, ch.component ORDER BY ch.ts DESC, ch.key) = 1
 ), trig AS (
   -- the release of that proxy that applied it: the first one after the change and before the episode
-  SELECT c.episode_id, arg_min(r.change_id, r.ts) AS trigger_id, min(r.ts) AS release_ts, arg_min(r.seconds, r.ts) AS drain_s
+  SELECT c.episode_id, arg_min(r.change_id, (r.ts, r.change_id)) AS trigger_id, min(r.ts) AS release_ts, arg_min(r.seconds, (r.ts, r.change_id)) AS drain_s
   FROM cand c JOIN candidate_changes r ON r.kind = 'release' AND r.component = c.component AND r.ts >= c.change_ts AND r.ts <= c.start_ts
   GROUP BY c.episode_id
 ), fit AS (
@@ -41,7 +41,7 @@ WITH ch AS (
   FROM cand c JOIN symptoms s ON s.episode_id = c.episode_id GROUP BY c.episode_id
 ), fix AS (
   -- a later change of the same key back to the earlier value (or to ten minutes or more) around the episode's end
-  SELECT c.episode_id, arg_min(f.change_id, f.ts) AS fix_id, min(f.ts) AS fix_ts, arg_min(f.commit_sha, f.ts) AS fix_sha
+  SELECT c.episode_id, arg_min(f.change_id, (f.ts, f.change_id)) AS fix_id, min(f.ts) AS fix_ts, arg_min(f.commit_sha, (f.ts, f.change_id)) AS fix_sha
   FROM cand c JOIN candidate_changes f ON f.kind = 'config' AND f.component = c.component AND f.key = c.key AND f.ts > c.change_ts
    AND (f.seconds >= 600 OR f.new_value = c.old_value) AND f.ts <= c.end_ts + INTERVAL 10 MINUTE
   GROUP BY c.episode_id

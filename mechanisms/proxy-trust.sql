@@ -23,11 +23,11 @@ WITH ch AS (
   WHERE e.family = 'refused-upgrade'
   QUALIFY row_number() OVER (PARTITION BY e.episode_id ORDER BY ch.ts DESC) = 1
 ), applied AS (
-  SELECT c.episode_id, arg_min(g.change_id, g.ts) AS trigger_id
+  SELECT c.episode_id, arg_min(g.change_id, (g.ts, g.change_id)) AS trigger_id
   FROM cand c JOIN candidate_changes g ON g.kind = 'gateway' AND g.action IN ('reload-applied', 'reload-detected') AND g.ts >= c.change_ts AND g.ts <= c.start_ts + INTERVAL 5 SECOND
   GROUP BY c.episode_id
 ), fix AS (
-  SELECT c.episode_id, arg_min(f.change_id, f.ts) AS fix_id
+  SELECT c.episode_id, arg_min(f.change_id, (f.ts, f.change_id)) AS fix_id
   FROM cand c JOIN candidate_changes f ON f.kind = 'config' AND f.key = c.key AND f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE
   GROUP BY c.episode_id
 )

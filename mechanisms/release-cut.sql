@@ -40,7 +40,7 @@ WITH rel AS (
   GROUP BY r.episode_id
 ), applied AS (
   -- the config change the first release applied: the latest commit of that proxy's config before it
-  SELECT p.episode_id, arg_max(c.change_id, c.ts) AS change_id, arg_max(c.commit_sha, c.ts) AS sha, arg_max(coalesce(c.key, c.path), c.ts) AS what
+  SELECT p.episode_id, arg_max(c.change_id, (c.ts, c.change_id)) AS change_id, arg_max(c.commit_sha, (c.ts, c.change_id)) AS sha, arg_max(coalesce(c.key, c.path), (c.ts, c.change_id)) AS what
   FROM per_episode p JOIN candidate_changes c ON c.kind IN ('config', 'file') AND c.component = p.component AND c.ts <= p.release_ts
    AND c.ts >= p.release_ts - INTERVAL 7 DAY
   GROUP BY p.episode_id

@@ -37,12 +37,12 @@ WITH rec AS (
   SELECT c.episode_id, count(*) AS n FROM cand c JOIN candidate_changes f ON f.kind = 'gateway' AND f.action = 'first-start'
    AND f.ts BETWEEN c.recreate_ts AND c.start_ts + INTERVAL 1 MINUTE GROUP BY c.episode_id
 ), moved AS (
-  SELECT c.episode_id, arg_max(m.change_id, m.ts) AS change_id, arg_max(m.detail, m.ts) AS detail
+  SELECT c.episode_id, arg_max(m.change_id, (m.ts, m.change_id)) AS change_id, arg_max(m.detail, (m.ts, m.change_id)) AS detail
   FROM cand c JOIN candidate_changes m ON m.kind = 'mount' AND m.ts BETWEEN c.recreate_ts - INTERVAL 1 MINUTE AND c.start_ts
   GROUP BY c.episode_id
 ), cause AS (
   -- the change the recreate applied: compose volumes or a state/config dir in .env or compose (the latest before it)
-  SELECT c.episode_id, arg_max(x.change_id, x.ts) AS change_id, arg_max(coalesce(x.key, x.path), x.ts) AS what, arg_max(x.commit_sha, x.ts) AS sha
+  SELECT c.episode_id, arg_max(x.change_id, (x.ts, x.change_id)) AS change_id, arg_max(coalesce(x.key, x.path), (x.ts, x.change_id)) AS what, arg_max(x.commit_sha, (x.ts, x.change_id)) AS sha
   FROM cand c JOIN candidate_changes x ON x.kind IN ('config', 'file') AND x.ts <= c.recreate_ts AND x.ts >= c.recreate_ts - INTERVAL 1 DAY
    AND (x.component = 'compose' AND (x.key IS NULL OR x.key LIKE '%volumes%' OR x.key LIKE '%OPENCLAW_%DIR%' OR x.key LIKE 'volumes.%')
         OR x.key IN ('OPENCLAW_CONFIG_DIR', 'OPENCLAW_STATE_DIR', 'OPENCLAW_HOME'))

@@ -35,14 +35,14 @@ WITH tok AS (
   FROM cand c JOIN tok t ON t.commit_sha = c.commit_sha GROUP BY c.episode_id
 ), applied AS (
   -- what put it into effect: a hot reload naming the key, or a recreate/start of a container between the change and the episode
-  SELECT c.episode_id, arg_min(a.change_id, a.ts) AS trigger_id
+  SELECT c.episode_id, arg_min(a.change_id, (a.ts, a.change_id)) AS trigger_id
   FROM cand c JOIN candidate_changes a ON a.ts >= c.change_ts AND a.ts <= c.start_ts + INTERVAL 2 SECOND
    AND ((a.kind = 'gateway' AND a.action IN ('reload-detected', 'reload-applied', 'restart-required') AND contains(coalesce(a.key, ''), 'token'))
         OR (a.kind = 'container' AND a.action IN ('recreate', 'create', 'start')))
   GROUP BY c.episode_id
 ), fix AS (
   -- what ended it: a later token change, or the recreate of the containers still holding the old token
-  SELECT c.episode_id, arg_min(f.change_id, f.ts) AS fix_id
+  SELECT c.episode_id, arg_min(f.change_id, (f.ts, f.change_id)) AS fix_id
   FROM cand c JOIN candidate_changes f ON f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE AND f.change_id <> c.change_id
    AND ((f.change_id IN (SELECT change_id FROM tok) AND NOT (f.commit_sha IS NOT DISTINCT FROM c.commit_sha))
         OR (f.kind = 'container' AND f.action IN ('recreate', 'create') AND f.ts > c.start_ts AND f.ts <= c.end_ts + INTERVAL 1 MINUTE))

@@ -29,7 +29,7 @@ WITH ups AS (
     AND NOT EXISTS (SELECT 1 FROM candidate_changes f WHERE f.kind = 'gateway' AND f.action = 'fatal-start' AND f.ts BETWEEN d.ts - INTERVAL 20 SECOND AND d.ts)
 ), kills AS (
   -- the kill event that preceded the death, if any (what the operator ran)
-  SELECT d.change_id, arg_max(k.change_id, k.ts) AS kill_id, arg_max(k.detail, k.ts) AS kill_detail
+  SELECT d.change_id, arg_max(k.change_id, (k.ts, k.change_id)) AS kill_id, arg_max(k.detail, (k.ts, k.change_id)) AS kill_detail
   FROM deaths d JOIN candidate_changes k ON k.kind = 'container' AND k.action = 'kill' AND k.component = d.component AND k.ts BETWEEN d.ts - INTERVAL 15 SECOND AND d.ts
   GROUP BY d.change_id
 ), hit AS (

@@ -27,11 +27,11 @@ WITH ch AS (
   FROM e JOIN ch ON ch.component = e.path AND ch.ts <= e.start_ts AND ch.ts >= e.start_ts - INTERVAL 7 DAY
   QUALIFY row_number() OVER (PARTITION BY e.episode_id ORDER BY ch.ts DESC, ch.key = 'forwards_upgrade' DESC) = 1
 ), trig AS (
-  SELECT c.episode_id, arg_min(r.change_id, r.ts) AS trigger_id, min(r.ts) AS release_ts
+  SELECT c.episode_id, arg_min(r.change_id, (r.ts, r.change_id)) AS trigger_id, min(r.ts) AS release_ts
   FROM cand c JOIN candidate_changes r ON r.kind = 'release' AND r.component = c.component AND r.ts >= c.change_ts AND r.ts <= c.end_ts
   GROUP BY c.episode_id
 ), fix AS (
-  SELECT c.episode_id, arg_min(f.change_id, f.ts) AS fix_id
+  SELECT c.episode_id, arg_min(f.change_id, (f.ts, f.change_id)) AS fix_id
   FROM cand c JOIN candidate_changes f ON f.kind = 'config' AND f.component = c.component AND f.ts > c.change_ts AND f.ts <= c.end_ts + INTERVAL 10 MINUTE
    AND (f.key = 'forwards_upgrade' AND f.new_value = 'true' OR f.key IN ('proxy_set_header.Upgrade', 'proxy_set_header.Connection') AND f.action = 'changed')
   GROUP BY c.episode_id

@@ -269,13 +269,13 @@ async function commitInfo(store: Store, shas: string[], originals: Map<string, s
   if (!wanted.length) return {};
   const list = wanted.map((s) => `'${s.replace(/'/g, "''")}'`).join(',');
   const heads = await store.all<Record<string, string | null>>(`SELECT sha, any_value(author) AS author, strftime(any_value(committer_time), ${ISO}) AS t, any_value(subject) AS subject
-      FROM commits WHERE sha IN (${list}) GROUP BY sha`);
+      FROM commits WHERE sha IN (${list}) GROUP BY sha ORDER BY sha`);
   const files = await store.all<Record<string, string | null>>(`SELECT DISTINCT sha, path, status, added::INTEGER AS added, removed::INTEGER AS removed
       FROM commit_files WHERE sha IN (${list}) ORDER BY sha, path`);
   const changes = await store.all<Record<string, string | null>>(`SELECT commit_sha AS sha, path, key,
       CASE WHEN old_shape IS NOT NULL AND old_value LIKE 'hmac:%' THEN old_shape || ' ' || old_value[1:17] || '…' ELSE old_value END AS old,
       CASE WHEN new_shape IS NOT NULL AND new_value LIKE 'hmac:%' THEN new_shape || ' ' || new_value[1:17] || '…' ELSE new_value END AS new
-      FROM config_changes WHERE commit_sha IN (${list}) AND NOT first_seen ORDER BY path, key LIMIT 2000`);
+      FROM config_changes WHERE commit_sha IN (${list}) AND NOT first_seen ORDER BY path, key, commit_sha LIMIT 2000`);
   const out: Record<string, CommitInfo> = {};
   for (const h of heads) {
     const sha = h.sha!;
@@ -310,29 +310,29 @@ async function buildTimeline(store: Store, from: string, to: string, findings: F
       FROM proxy_requests WHERE ts IS NOT NULL AND ${inRange} GROUP BY ALL
       UNION ALL SELECT 'error log: ' || kind, ${idx}, count(*) FROM proxy_errors WHERE ts IS NOT NULL AND ${inRange} AND kind NOT IN ('other', 'start') GROUP BY ALL ORDER BY 1`);
   const gens = await store.all<Record<string, string | null>>(`SELECT service, container_id, strftime(started, ${ISO}) AS f,
-      strftime(coalesce(destroyed, last_die), ${ISO}) AS t FROM container_generations WHERE started IS NOT NULL ORDER BY started LIMIT 300`);
+      strftime(coalesce(destroyed, last_die), ${ISO}) AS t FROM container_generations WHERE started IS NOT NULL ORDER BY started, container_id LIMIT 300`);
   const dockerPts = await store.all<Record<string, string>>(`SELECT strftime(ts, ${ISO}) AS t, action || coalesce(': ' || action_detail, '') || ' ' || coalesce(service, name, actor_id[1:12])
       || coalesce(' exit ' || exit_code, '') AS label, action AS kind, source_id::INTEGER AS s, line_no::INTEGER AS l
       FROM docker_events WHERE (action IN ('create', 'destroy', 'die', 'restart', 'kill') OR (action = 'exec_start' AND regexp_matches(coalesce(action_detail, ''), 'reload'))) AND ${inRange}
-      ORDER BY ts LIMIT 500`);
+      ORDER BY ts, source_id, line_no LIMIT 500`);
   const commits = await store.all<Record<string, string>>(`SELECT strftime(committer_time, ${ISO}) AS t, sha, sha[1:7] || ' ' || author || ': ' || subject AS label
-      FROM commits ORDER BY committer_time LIMIT 500`);
+      FROM commits ORDER BY committer_time, sha LIMIT 500`);
   const tokens = await store.all<Record<string, string>>(`SELECT strftime(valid_from, ${ISO}) AS t, surface || ' ' || key || ': ' || coalesce(old_shape, '∅') || ' → ' || coalesce(new_shape, '∅') AS label,
       commit_sha, path, source_id::INTEGER AS s, line_no::INTEGER AS l
-      FROM config_changes WHERE (key LIKE '%OPENCLAW_GATEWAY_TOKEN' OR key IN ('gateway.auth.token', 'gateway.remote.token')) AND valid_from IS NOT NULL ORDER BY valid_from LIMIT 500`);
+      FROM config_changes WHERE (key LIKE '%OPENCLAW_GATEWAY_TOKEN' OR key IN ('gateway.auth.token', 'gateway.remote.token')) AND valid_from IS NOT NULL ORDER BY valid_from, surface, key, path, source_id, line_no LIMIT 500`);
   const errPts = await store.all<Record<string, string>>(`SELECT strftime(ts, ${ISO}) AS t, kind || ': ' || left(message, 120) AS label, kind, source_id::INTEGER AS s, line_no::INTEGER AS l
-      FROM proxy_errors WHERE kind IN ('reload', 'signal', 'shutdown') AND ${inRange} ORDER BY ts LIMIT 200`);
+      FROM proxy_errors WHERE kind IN ('reload', 'signal', 'shutdown') AND ${inRange} ORDER BY ts, source_id, line_no LIMIT 200`);
   const gwPts = await store.all<Record<string, string>>(`SELECT strftime(ts, ${ISO}) AS t, event || ': ' || left(message, 120) AS label, event AS kind, source_id::INTEGER AS s, line_no::INTEGER AS l
       FROM gateway_events WHERE event IN ('signal', 'ready', 'listening', 'reload-detected', 'restart-required', 'fatal-start', 'pairing-approved', 'config-from-newer-version')
-      AND ts IS NOT NULL AND ${inRange} ORDER BY ts LIMIT 300`);
+      AND ts IS NOT NULL AND ${inRange} ORDER BY ts, source_id, line_no LIMIT 300`);
   // Up to 3 evidence lines per bucket of the close and proxy lanes, for the click-through.
   const samples: Record<string, Citation[]> = {};
   const sampleRows = await store.all<{ lane: string; i: number; s: number; l: number; note: string }>(`
       SELECT lane, i, e.s::INTEGER AS s, e.l::INTEGER AS l, e.note AS note FROM (
-        SELECT 'closes' AS lane, ${idx} AS i, arg_min({'s': source_id, 'l': line_no, 'note': close_class(code)}, ts, 3) AS ev
+        SELECT 'closes' AS lane, ${idx} AS i, arg_min({'s': source_id, 'l': line_no, 'note': close_class(code)}, (ts, source_id, line_no), 3) AS ev
         FROM ws_close_classified(5) WHERE code IS NOT NULL AND ts IS NOT NULL AND ${inRange} GROUP BY ALL
         UNION ALL
-        SELECT 'proxy', ${idx}, arg_max({'s': source_id, 'l': line_no, 'note': proxy || ' ' || status}, status * 1e12 - epoch(ts), 3)
+        SELECT 'proxy', ${idx}, arg_max({'s': source_id, 'l': line_no, 'note': proxy || ' ' || status}, (status, -epoch(ts), -source_id, -line_no), 3)
         FROM proxy_requests WHERE ts IS NOT NULL AND ${inRange} GROUP BY ALL), unnest(ev) AS t(e) ORDER BY lane, i, s, l`);
   for (const r of sampleRows) (samples[`${r.lane}:${r.i}`] ??= []).push({ source_id: Number(r.s), line: Number(r.l), note: r.note });
   const cite = (r: Record<string, string | number | null>): Citation | undefined =>

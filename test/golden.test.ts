@@ -45,3 +45,17 @@ describe('golden report.md and findings.json per sample', () => {
     });
   }
 });
+
+describe('report.html is deterministic', () => {
+  // Rows that tie on time (a commit changing two keys, closes in one second) must come out in one order, or a
+  // re-run of the same case shows a different report.
+  it('two runs on the same bundle write the same report.html (apart from the output folder)', () => {
+    const runs = [tempDir(), tempDir()].map((out) => {
+      const r = runCli(['analyze', 'samples/proxy-release-1006', '--out', out, '--reports', 'html', '--fingerprint-key', 'golden-files-key', '-q'],
+        { cwd: fromRoot(), env: { SOURCE_DATE_EPOCH: '1764547200' } });
+      expect([0, 2], r.stderr).toContain(r.code);
+      return readFileSync(join(out, 'report.html'), 'utf8').split(out).join('<out>');
+    });
+    expect(runs[0] === runs[1]).toBe(true);
+  });
+});
