@@ -181,7 +181,7 @@ WITH kinds AS (
   SELECT DISTINCT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
    AND e.request_time BETWEEN t.secs - 1 AND t.secs + 3
    AND (t.from_ts IS NULL OR t.from_ts <= e.ts)
-   AND (t.until_ts IS NULL OR t.until_ts > coalesce(e.started_at, e.ts - to_milliseconds((e.request_time * 1000)::BIGINT)))
+   AND (t.until_ts IS NULL OR t.until_ts > e.started_at)
   WHERE e.end_reason IS DISTINCT FROM 'done'
   UNION
   -- the proxy's own word that a timeout ended it (HAProxy cD--/sD--, Envoy's stream idle timeout)
