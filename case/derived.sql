@@ -147,9 +147,14 @@ WITH kinds AS (
   -- the path of a forwarded connection the gateway saw: the one proxy of the case, else "proxy"
   SELECT CASE WHEN count(*) = 1 THEN any_value(proxy) ELSE 'proxy' END AS p FROM kinds
 ), timeouts AS (
-  -- every idle timeout a proxy's config ever held (below 10 minutes), per proxy
-  SELECT component_of(surface, path) AS proxy, list(DISTINCT duration_seconds(value)) AS secs
-  FROM config_values WHERE is_idle_timeout_key(key) AND duration_seconds(value) < 600 GROUP BY 1
+  -- every idle timeout a proxy's config held (below 10 minutes), per proxy, from its revision to the key's next one:
+  -- a session can only have met a timeout the config held while it lasted (a 12 s session before a commit that sets
+  -- 10 s did not time out)
+  SELECT DISTINCT proxy, secs, from_ts, until_ts FROM (
+    SELECT component_of(surface, path) AS proxy, duration_seconds(value) AS secs, valid_from AS from_ts,
+           lead(valid_from) OVER (PARTITION BY component_of(surface, path), key ORDER BY valid_from) AS until_ts
+    FROM config_values WHERE is_idle_timeout_key(key))
+  WHERE secs < 600
 ), ws AS (
   SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade, end_reason,
          coalesce(nullif(trim(split_part(xff, ',', 1)), ''), remote_addr) AS addr
@@ -171,8 +176,13 @@ WITH kinds AS (
    AND e.started_at < c.ts - INTERVAL 500 MILLISECOND
   GROUP BY ALL
 ), timed_out AS (
-  SELECT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
-  WHERE len(list_filter(t.secs, lambda x: e.request_time BETWEEN x - 1 AND x + 3)) > 0
+  -- a lifetime about a timeout the config held during the session, unless the proxy says the session ended normally
+  -- (HAProxy `----`: a client that closes after 12 s is not a 10 s timeout)
+  SELECT DISTINCT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
+   AND e.request_time BETWEEN t.secs - 1 AND t.secs + 3
+   AND (t.from_ts IS NULL OR t.from_ts <= e.ts)
+   AND (t.until_ts IS NULL OR t.until_ts > e.started_at)
+  WHERE e.end_reason IS DISTINCT FROM 'done'
   UNION
   -- the proxy's own word that a timeout ended it (HAProxy cD--/sD--, Envoy's stream idle timeout)
   SELECT source_id, line_no FROM ended WHERE end_reason IN ('client-timeout', 'server-timeout')

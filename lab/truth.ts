@@ -65,9 +65,9 @@ function durationSeconds(v: unknown): number | null {
 /**
  * Did the clients see the expected mechanism? Checked where the probes can tell it apart from its look-alikes:
  * a proxy idle timeout shows as sessions through that proxy that fail about the configured timeout after they opened
- * (the gateway's 30 s tick is the only upstream frame an idle session gets). A recording where no session did (HAProxy's
- * `timeout tunnel` superseding `timeout client` once upgraded; a health answer or pong landing inside every window)
- * recorded something else, and its expectation cannot be scored. Other mechanisms: a symptom in the window suffices.
+ * (hello is the last frame until the next tick or `health` event). A recording where no session did (a frame in
+ * either direction — tick, `health` event or answer — landing inside every window; lab/README.md) recorded something
+ * else, and its expectation cannot be scored. Other mechanisms: a symptom in the window suffices.
  */
 function manifestation(inc: Scenario['expect']['incidents'][number], phaseEdits: Mark[], inWindow: ProbeEvent[], symptoms: number): TruthIncident['manifested'] {
   if (inc.mechanism !== 'proxy-idle-timeout') {
