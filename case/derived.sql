@@ -147,13 +147,17 @@ WITH kinds AS (
   -- the path of a forwarded connection the gateway saw: the one proxy of the case, else "proxy"
   SELECT CASE WHEN count(*) = 1 THEN any_value(proxy) ELSE 'proxy' END AS p FROM kinds
 ), timeouts AS (
-  -- every idle timeout a proxy's config held (below 10 minutes), per proxy, from its revision to the key's next one:
-  -- a session can only have met a timeout the config held while it lasted (a 12 s session before a commit that sets
-  -- 10 s did not time out)
-  SELECT DISTINCT proxy, secs, from_ts, until_ts FROM (
+  -- every idle timeout a proxy's config held (below 10 minutes), per proxy, in force from the release that applied it
+  -- (the first after its revision: new sessions go to the new worker; without a release in the evidence, the revision
+  -- itself) to the one that applied the key's next revision. A session only meets the timeout in force when it opened
+  -- (a 12 s session before the release that applies 10 s did not time out).
+  SELECT DISTINCT proxy, secs,
+         coalesce((SELECT min(r.ts) FROM candidate_changes r WHERE r.kind = 'release' AND r.component = t.proxy AND r.ts >= t.from_ts), t.from_ts) AS from_ts,
+         coalesce((SELECT min(r.ts) FROM candidate_changes r WHERE r.kind = 'release' AND r.component = t.proxy AND r.ts >= t.until_ts), t.until_ts) AS until_ts
+  FROM (
     SELECT component_of(surface, path) AS proxy, duration_seconds(value) AS secs, valid_from AS from_ts,
            lead(valid_from) OVER (PARTITION BY component_of(surface, path), key ORDER BY valid_from) AS until_ts
-    FROM config_values WHERE is_idle_timeout_key(key))
+    FROM config_values WHERE is_idle_timeout_key(key)) t
   WHERE secs < 600
 ), ws AS (
   SELECT source_id, line_no, proxy, ts, started_at, status, request_time, xff, remote_addr, user_agent, upgrade, end_reason,
@@ -176,11 +180,11 @@ WITH kinds AS (
    AND e.started_at < c.ts - INTERVAL 500 MILLISECOND
   GROUP BY ALL
 ), timed_out AS (
-  -- a lifetime about a timeout the config held during the session, unless the proxy says the session ended normally
+  -- a lifetime about a timeout in force when the session opened, unless the proxy says the session ended normally
   -- (HAProxy `----`: a client that closes after 12 s is not a 10 s timeout)
   SELECT DISTINCT e.source_id, e.line_no FROM ended e JOIN timeouts t ON t.proxy = e.proxy
    AND e.request_time BETWEEN t.secs - 1 AND t.secs + 3
-   AND (t.from_ts IS NULL OR t.from_ts <= e.ts)
+   AND (t.from_ts IS NULL OR t.from_ts <= e.started_at)
    AND (t.until_ts IS NULL OR t.until_ts > e.started_at)
   WHERE e.end_reason IS DISTINCT FROM 'done'
   UNION
