@@ -1,6 +1,6 @@
 // Secrets become keyed fingerprints (HMAC-SHA256 with the case key) plus a shape class; the value itself is
 // never stored or printed. The same key (--fingerprint-key) makes fingerprints comparable across cases.
-import { createHmac, randomBytes, scryptSync } from 'node:crypto';
+import { createHmac, randomBytes, scrypt } from 'node:crypto';
 import { SH_WITHHELD, isSecretName } from './secret-rules.js';
 
 export const REDACTED_SENTINEL = '__OPENCLAW_REDACTED__';
@@ -43,6 +43,8 @@ export function toMarker(fpr: Fingerprinter, value: string): string {
 export class FingerprintKeyRefused extends Error {}
 
 export class Fingerprinter {
+  private id?: Promise<string>;
+
   constructor(private readonly key: Buffer) {}
 
   static fromOption(key?: string): Fingerprinter {
@@ -51,8 +53,10 @@ export class Fingerprinter {
 
   /** The key's own fingerprint, to tell keys apart without keeping one: scrypt, so that a case holding it is a slow
    *  oracle for guessing the key (a random key cannot be guessed at all). */
-  keyId(): string {
-    return 'scrypt:' + scryptSync(this.key, 'clawtrail fingerprint key id', 12).toString('hex');
+  keyId(): Promise<string> {
+    // on libuv's thread pool, computed once: asked for early, it runs while the case database opens (~45 ms)
+    this.id ??= new Promise((resolve, reject) => scrypt(this.key, 'clawtrail fingerprint key id', 12, (err, hash) => (err ? reject(err) : resolve('scrypt:' + hash.toString('hex')))));
+    return this.id;
   }
 
   fp(value: string): string {

@@ -108,9 +108,10 @@ evidence at all, 1 error.`)
       await checkIngestOptions(o);
       const out = String(o.out);
       const db = (o.db as string | undefined) ?? join(out, 'case.duckdb');
-      const { store, stored } = await openCaseForIngest(db, paths, o);
+      const opened = await openCaseForIngest(db, paths, o);
+      const { store } = opened;
       try {
-        const { partial } = await ingestAndSummarize(store, stored, paths, o);
+        const { partial } = await ingestAndSummarize(opened, paths, o);
         const failed = await runQueries(store, params, !!o.quiet);
         const report = await buildReport(store, { version: VERSION, commandLine: commandLine(), db: resolve(db) });
         const written = await writeWhileCheckpointing(store, report, out, formats);

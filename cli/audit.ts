@@ -31,9 +31,10 @@ export function registerAuditCommand(program: Command): void {
       await checkIngestOptions(o);
       const out = String(o.out);
       const db = (o.db as string | undefined) ?? join(out, 'case.duckdb');
-      const { store, stored } = await openCaseForIngest(db, paths, o);
+      const opened = await openCaseForIngest(db, paths, o);
+      const { store } = opened;
       try {
-        const { partial } = await ingestAndSummarize(store, stored, paths, o);
+        const { partial } = await ingestAndSummarize(opened, paths, o);
         await runAll(store);
         const report = await buildReport(store, { version: VERSION, commandLine: commandLine(), db: resolve(db) });
         const audit = await runAudit(store, report.findings, report.span.to, {

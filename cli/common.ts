@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
 import { fromRoot } from '../lib/paths.js';
 import { safeText, table } from '../lib/output.js';
 import { duckdbApi, Store } from '../case/store.js';
-import { isSecretName } from '../case/secrets.js';
-import { ingest, type IngestResult } from '../ingest/ingest.js';
+import { isSecretName, type Fingerprinter } from '../case/secrets.js';
+import { ingest, startFingerprinter, type IngestResult } from '../ingest/ingest.js';
 import { checkForcedFormat } from '../ingest/detect.js';
 import { caseHasEvidence, evidenceSet, knownHashes, mergeSets, sameEvidence, saveEvidenceSet, storedEvidenceSet, type EvidenceSet } from './evidence-set.js';
 import { Progress } from './progress.js';
@@ -89,9 +89,14 @@ export async function checkIngestOptions(o: Record<string, unknown>): Promise<vo
 
 // ---- one case, one evidence set -------------------------------------------------------------------------------
 
+/** A case opened for ingest: the evidence set it holds, and the fingerprinter made for this run (startFingerprinter). */
+export interface OpenedCase { store: Store; stored: EvidenceSet | null; fingerprinter: Fingerprinter }
+
 /** Opens the case database of a command that ingests. A case holding a different evidence set is refused unless
  *  --append (add to it) or --force (replace it); the same set again goes on (ingest is idempotent). */
-export async function openCaseForIngest(db: string, paths: string[], o: Record<string, unknown>): Promise<{ store: Store; stored: EvidenceSet | null }> {
+export async function openCaseForIngest(db: string, paths: string[], o: Record<string, unknown>): Promise<OpenedCase> {
+  // the key id's slow hash runs while the database opens
+  const fingerprinter = startFingerprinter(o.fingerprintKey as string | undefined);
   if (o.force && db !== ':memory:' && existsSync(db)) {
     const probe = await Store.open(db); // fails with a clear message when another process holds the case
     probe.close();
@@ -99,10 +104,10 @@ export async function openCaseForIngest(db: string, paths: string[], o: Record<s
     rmSync(`${db}.tmp`, { recursive: true, force: true });
   }
   const store = await Store.open(db);
-  if (db === ':memory:' || o.append || o.force || !(await caseHasEvidence(store))) return { store, stored: await storedEvidenceSet(store) };
+  if (db === ':memory:' || o.append || o.force || !(await caseHasEvidence(store))) return { store, stored: await storedEvidenceSet(store), fingerprinter };
   const stored = await storedEvidenceSet(store);
   const run = await evidenceSet(paths, (o.git as string[] | undefined) ?? [], await knownHashes(store, stored));
-  if (stored && sameEvidence(stored, run)) return { store, stored };
+  if (stored && sameEvidence(stored, run)) return { store, stored, fingerprinter };
   store.close();
   const had = stored ? stored.roots.slice(0, 3).map((r) => r.path).join(', ') + (stored.roots.length > 3 ? ` and ${stored.roots.length - 3} more` : '') : 'evidence from an earlier run';
   throw new Error(`${db} already holds a different evidence set (${had}); this run reads ${paths.join(', ')}.\n` +
@@ -111,9 +116,9 @@ export async function openCaseForIngest(db: string, paths: string[], o: Record<s
 
 /** Ingests the paths with the command's ingest options (progress on stderr), records the evidence set, prints the
  *  per-source summary unless --quiet, and returns whether the evidence was partial or absent. */
-export async function ingestAndSummarize(store: Store, stored: EvidenceSet | null, paths: string[], o: Record<string, unknown>): Promise<{ result: IngestResult; partial: boolean }> {
+export async function ingestAndSummarize({ store, stored, fingerprinter }: OpenedCase, paths: string[], o: Record<string, unknown>): Promise<{ result: IngestResult; partial: boolean }> {
   const progress = new Progress('ingest', !!o.quiet);
-  const result = await ingest(store, paths, ingestOptionsFrom(o, progress));
+  const result = await ingest(store, paths, { ...ingestOptionsFrom(o, progress), fingerprinter });
   progress.done();
   if (store.path !== ':memory:') {
     const run = await evidenceSet(paths, (o.git as string[] | undefined) ?? [], await knownHashes(store, stored));

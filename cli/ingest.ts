@@ -28,9 +28,10 @@ Exit codes: 0 ok, 1 error, 3 partial or no evidence (unknown or unreadable files
 nothing read at all).`),
   ).action(async (paths: string[], o: Record<string, unknown>) => {
     await checkIngestOptions(o);
-    const { store, stored } = await openCaseForIngest(defaultDb(o), paths, o);
+    const opened = await openCaseForIngest(defaultDb(o), paths, o);
+    const { store } = opened;
     try {
-      const { partial } = await ingestAndSummarize(store, stored, paths, o);
+      const { partial } = await ingestAndSummarize(opened, paths, o);
       process.exitCode = partial ? EXIT.partial : EXIT.ok;
     } finally {
       store.close();

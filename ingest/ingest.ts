@@ -27,6 +27,8 @@ export interface IngestOptions {
   tz: string;                   // zone for unzoned stamps (default UTC)
   format?: string;              // force a format for every file
   fingerprintKey?: string;
+  /** startFingerprinter(fingerprintKey) made before the case opened (its key id then hashed meanwhile) */
+  fingerprinter?: Fingerprinter;
   snapshotTime?: string;        // for docker inspect dumps without a time of their own
   git?: string[];               // extra git repositories or bundles
   unpackInto?: string;          // where .tar.gz bundles are unpacked (the case folder); default a temporary folder, removed after
@@ -123,7 +125,7 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
     lastMessage = m;
     report(m, linesDone, { done: bytes.done + bytes.underWay, total: bytes.total });
   };
-  const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey);
+  const fingerprinter = await caseFingerprinter(store, opts.fingerprintKey, opts.fingerprinter);
   const workDir = await mkdtemp(join(tmpdir(), 'clawtrail-'));
   // a run the case's key refuses takes nothing in: what it added before the refusal is removed again
   const before = Number((await store.one<{ id: string }>(`SELECT coalesce(max(source_id), 0) AS id FROM sources`))!.id);
@@ -177,6 +179,14 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
   }
 }
 
+/** The fingerprinter of --fingerprint-key (else CLAWTRAIL_FINGERPRINT_KEY, else a random key), its key id's slow hash
+ *  started now: made before the case database opens, ingest (IngestOptions.fingerprinter) finds the id ready. */
+export function startFingerprinter(key?: string): Fingerprinter {
+  const fpr = Fingerprinter.fromOption(key ?? process.env.CLAWTRAIL_FINGERPRINT_KEY);
+  fpr.keyId().catch(() => undefined); // a failure is met again where the id is awaited
+  return fpr;
+}
+
 /**
  * The case's fingerprint key: --fingerprint-key, else CLAWTRAIL_FINGERPRINT_KEY, else a random key for this run. The key
  * itself is never stored (whoever holds the case could test guesses against every fingerprint with it): only its own
@@ -184,12 +194,12 @@ export async function ingest(store: Store, paths: string[], opts: IngestOptions)
  * fingerprints, since its fingerprints would not compare with the earlier ones — and a case first made without a key
  * can take no more fingerprinted evidence, its random key being gone (re-ingest everything with a key instead).
  */
-async function caseFingerprinter(store: Store, key?: string): Promise<Fingerprinter> {
+async function caseFingerprinter(store: Store, key?: string, early?: Fingerprinter): Promise<Fingerprinter> {
   const given = key ?? process.env.CLAWTRAIL_FINGERPRINT_KEY;
   // cases made before the key stopped being stored: its key is used once more, and removed
   const legacy = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key'`);
-  const fpr = Fingerprinter.fromOption(given ?? legacy?.value);
-  const id = fpr.keyId();
+  const fpr = early && (given !== undefined || !legacy) ? early : Fingerprinter.fromOption(given ?? legacy?.value);
+  const id = await fpr.keyId();
   const prior = await store.one<{ value: string }>(`SELECT value FROM case_meta WHERE key = 'fingerprint_key_id'`);
   if (prior && prior.value !== id) {
     const used = await store.one(`SELECT 1 WHERE EXISTS (SELECT 1 FROM config_values WHERE fp IS NOT NULL) OR EXISTS (SELECT 1 FROM container_env WHERE fp IS NOT NULL)

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
+import { inLanes } from '../lib/lanes.js';
 import { lit } from '../lib/sql.js';
 import type { Store } from '../case/store.js';
 import { splitSqlHeader } from './header.js';
@@ -60,18 +61,24 @@ export async function attribute(store: Store, mechanisms = loadMechanisms()): Pr
   // the catalog in one call: a round trip per statement is most of what a small statement costs
   const catalog = mechanisms.map((m) => `(${lit(m.id)}, ${lit(m.title)}, ${lit(m.query)}, ${lit(m.remediation)}, ${m.planned}, ${m.wholePath}, ${lit(m.explains.join(','))})`);
   await store.run(`DELETE FROM attributions;\nDELETE FROM mechanism_catalog${catalog.length ? `;\nINSERT INTO mechanism_catalog VALUES ${catalog.join(', ')}` : ''}`);
-  for (const m of mechanisms) {
-    try {
-      await store.run(`INSERT INTO attributions
-        SELECT m.episode_id, ${lit(m.id)}, m.change_id, m.trigger_id, m.fix_id, m.explained, m.key_match, m.path_match, m.lag_fit, m.planned,
-               round(0.4 * least(1, m.explained / greatest(e.symptoms, 1)) + 0.15 * coalesce(m.key_match, 0) + 0.15 * coalesce(m.path_match, 0)
-                     + 0.3 * coalesce(m.lag_fit, 0), 3),
-               m.lag_s, m.headline, m.why, m.missing, m.facts
-        FROM (${m.sql}) m JOIN episodes e USING (episode_id)
-        WHERE m.explained > 0`);
-    } catch (err) {
-      throw new Error(`mechanism ${m.id} (${m.file}): ${(err as Error).message.split('\n')[0]}`);
-    }
+  // the mechanisms read the derived tables and only append to attributions: two connections run them side by side
+  const other = await store.connect();
+  try {
+    await inLanes([store, other], mechanisms, async (lane, m) => {
+      try {
+        await lane.run(`INSERT INTO attributions
+          SELECT m.episode_id, ${lit(m.id)}, m.change_id, m.trigger_id, m.fix_id, m.explained, m.key_match, m.path_match, m.lag_fit, m.planned,
+                 round(0.4 * least(1, m.explained / greatest(e.symptoms, 1)) + 0.15 * coalesce(m.key_match, 0) + 0.15 * coalesce(m.path_match, 0)
+                       + 0.3 * coalesce(m.lag_fit, 0), 3),
+                 m.lag_s, m.headline, m.why, m.missing, m.facts
+          FROM (${m.sql}) m JOIN episodes e USING (episode_id)
+          WHERE m.explained > 0`);
+      } catch (err) {
+        throw new Error(`mechanism ${m.id} (${m.file}): ${(err as Error).message.split('\n')[0]}`);
+      }
+    });
+  } finally {
+    other.close();
   }
   // the findings of attribution, computed once for the cause queries that read them
   await store.run('CREATE OR REPLACE TABLE attributed_causes AS SELECT * FROM attributed_findings');

@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRoot } from '../lib/paths.js';
+import { inLanes } from '../lib/lanes.js';
 import { lit as sqlLit, statements } from '../lib/sql.js';
 import { splitSqlHeader } from './header.js';
 import { attribute } from './attribution.js';
@@ -144,26 +145,22 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   // the evidence does not change while the pack runs: which tables hold rows is asked once, not per query
   const held = await tablesWithRows(store, [...new Set(queries.flatMap((q) => q.needs))]);
   const paths = new Map((await store.all<{ source_id: string; path: string }>('SELECT source_id, path FROM sources')).map((r) => [Number(r.source_id), r.path]));
+  // the queries only read: two connections run them side by side, and their findings are written afterwards in the
+  // pack's order; a query that reads the findings table waits for those of the queries before it
+  const batches: QuerySpec[][] = [];
+  for (const q of queries) if (!batches.length || readsFindings(q)) batches.push([q]); else batches[batches.length - 1].push(q);
+  const other = await store.connect();
   const report: QueryRun[] = [];
-  for (const [i, q] of queries.entries()) {
-    progress?.(i, queries.length, q.id);
-    const t0 = Date.now();
-    const missing = await missingEvidence(store, q, held);
-    if (missing) {
-      await insertFinding(store, q, { severity: 'info', statement: `${q.title}: not answered — the evidence it needs is absent (${missing.join(', ')} empty)`, confidence: 1, kind: 'coverage' }, paths);
-      report.push({ id: q.id, rows: 0, ms: Date.now() - t0 });
-      continue;
+  try {
+    for (const batch of batches) {
+      const answers = await inLanes([store, other], batch, async (lane, q) => {
+        progress?.(queries.indexOf(q), queries.length, q.id);
+        return answer(lane, q, params[q.id], held);
+      });
+      for (const [i, q] of batch.entries()) report.push(await writeAnswer(store, q, answers[i], paths));
     }
-    try {
-      const rows = await store.all(bind(q.sql, resolveParams(q, params[q.id])));
-      // 500 findings per statement: a query may answer with thousands of rows (one per episode)
-      for (let i = 0; i < rows.length; i += 500) await store.run(`${INSERT_FINDINGS} ${rows.slice(i, i + 500).map((r) => findingValues(q, r, paths)).join(',\n')}`);
-      report.push({ id: q.id, rows: rows.length, ms: Date.now() - t0 });
-    } catch (err) {
-      const error = (err as Error).message.split('\n')[0];
-      await insertFinding(store, q, { severity: 'info', statement: `${q.title}: the query failed — ${error}`, confidence: 0, kind: 'query-error' }, paths);
-      report.push({ id: q.id, rows: 0, ms: Date.now() - t0, error });
-    }
+  } finally {
+    other.close();
   }
   await store.run(`UPDATE findings SET rank = r.rk FROM (
       SELECT finding_id, row_number() OVER (ORDER BY CASE severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC,
@@ -172,6 +169,44 @@ export async function runAll(store: Store, params: Record<string, Record<string,
   await fillImpact(store, queries, paths);
   await setQueryPhase(store, { ...phase, state: 'done', finished_at: new Date().toISOString(), failed: report.filter((r) => r.error).map((r) => r.id) });
   return report;
+}
+
+/** What one query answered: its rows, the evidence it lacks, or its error. */
+type Answer = { rows: Record<string, unknown>[]; ms: number } | { missing: string[]; ms: number } | { error: string; ms: number };
+
+const readsFindings = (q: QuerySpec): boolean => /\b(from|join)\s+findings\b/i.test(q.sql);
+
+async function answer(store: Store, q: QuerySpec, given: Record<string, string> | undefined, held: Set<string>): Promise<Answer> {
+  const t0 = Date.now();
+  const missing = await missingEvidence(store, q, held);
+  if (missing) return { missing, ms: Date.now() - t0 };
+  try {
+    return { rows: await store.all(bind(q.sql, resolveParams(q, given))), ms: Date.now() - t0 };
+  } catch (err) {
+    return { error: (err as Error).message.split('\n')[0], ms: Date.now() - t0 };
+  }
+}
+
+/** Writes a query's answer as findings: its rows, else a coverage finding (evidence absent) or a query-error one. */
+async function writeAnswer(store: Store, q: QuerySpec, a: Answer, paths: Map<number, string>): Promise<QueryRun> {
+  const t0 = Date.now();
+  const ms = (): number => a.ms + Date.now() - t0;
+  if ('missing' in a) {
+    await insertFinding(store, q, { severity: 'info', statement: `${q.title}: not answered — the evidence it needs is absent (${a.missing.join(', ')} empty)`, confidence: 1, kind: 'coverage' }, paths);
+    return { id: q.id, rows: 0, ms: ms() };
+  }
+  let error = 'error' in a ? a.error : '';
+  if ('rows' in a) {
+    try {
+      // 500 findings per statement: a query may answer with thousands of rows (one per episode)
+      for (let i = 0; i < a.rows.length; i += 500) await store.run(`${INSERT_FINDINGS} ${a.rows.slice(i, i + 500).map((r) => findingValues(q, r, paths)).join(',\n')}`);
+      return { id: q.id, rows: a.rows.length, ms: ms() };
+    } catch (err) {
+      error = (err as Error).message.split('\n')[0];
+    }
+  }
+  await insertFinding(store, q, { severity: 'info', statement: `${q.title}: the query failed — ${error}`, confidence: 0, kind: 'query-error' }, paths);
+  return { id: q.id, rows: 0, ms: ms(), error };
 }
 
 /** What each signal kind of queries/_impact.sql is, in words (the impact's `signals`). */
