@@ -121,17 +121,29 @@ export async function buildReport(store: Store, meta: { version: string; command
   const verdict = await decideVerdict(store, all, sources);
   const lead = all.find((f) => f.id === verdict.lead) ?? null;
 
-  const timeline = span.a && span.b ? await buildTimeline(store, span.a, span.b, all) : { from: null, bucket_s: 3600, buckets: 0, lanes: [], samples: {} };
   // A finer view around the lead finding (or the first timed high one) when it covers a small part of the evidence span.
   const topTimed = lead?.start ? lead : all.find((f) => f.start && (f.severity === 'high' || f.severity === 'critical'));
-  let focus: CaseReport['timeline_focus'] = null;
+  let window: [string, string] | null = null;
   if (topTimed && span.a && span.b) {
     const a = Math.max(Date.parse(span.a), Date.parse(topTimed.start!) - 3_600_000);
     const b = Math.min(Date.parse(span.b), Date.parse(topTimed.end ?? topTimed.start!) + 3_600_000);
     // a finding dated outside the logs' span has no window inside it: the whole-case view is all there is
-    if (b > a && (b - a) * 3 < Date.parse(span.b) - Date.parse(span.a)) {
-      focus = { ...(await buildTimeline(store, new Date(a).toISOString(), new Date(b).toISOString(), all)), around: topTimed.id };
-    }
+    if (b > a && (b - a) * 3 < Date.parse(span.b) - Date.parse(span.a)) window = [new Date(a).toISOString(), new Date(b).toISOString()];
+  }
+  // the two views are read at the same time, the finer one on a second connection
+  const whole = span.a && span.b ? buildTimeline(store, span.a, span.b, all) : Promise.resolve({ from: null, bucket_s: 3600, buckets: 0, lanes: [], samples: {} });
+  const other = window ? await store.connect() : null;
+  let timeline: Timeline;
+  let focus: CaseReport['timeline_focus'] = null;
+  try {
+    // both settled before the second connection closes, even when one fails
+    const [w, f] = await Promise.allSettled([whole, other && window ? buildTimeline(other, window[0], window[1], all) : null]);
+    if (w.status === 'rejected') throw w.reason;
+    if (f.status === 'rejected') throw f.reason;
+    timeline = w.value;
+    if (f.value) focus = { ...f.value, around: topTimed!.id };
+  } finally {
+    other?.close();
   }
   const moments = keyMoments(focus ?? timeline, lead);
 
