@@ -4,11 +4,12 @@
 // computes truth.json from its marks and the probes' logs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Sandbox, run, sleep, type Started } from './sandbox.js';
+import { Sandbox, run, type Started } from './sandbox.js';
 import { type Action, type ProbeSpec, type Scenario } from './scenario.js';
 import { defaultSettings, writeStack, tokenValue, GATEWAY_IMAGE, PROXY_IMAGE, PROXY_PORT, GATEWAY_PORT, type Settings } from './stack.js';
 import { computeTruth } from './truth.js';
 import { clawtrailCli } from './root.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LAB_FINGERPRINT_KEY = 'clawtrail-lab-recordings'; // the recordings' key: eval analyzes with the same
 const PROJECT = 'openclaw';

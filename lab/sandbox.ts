@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Started { name: string; pid: number; child: ChildProcess; stopSignal: NodeJS.Signals }
 
@@ -109,6 +110,5 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
   return r;
 }
 
-export function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 function readPid(file: string): number { try { return Number(fs.readFileSync(file, 'utf8').trim()) || 0; } catch { return 0; } }
 function alive(pid: number): boolean { try { process.kill(pid, 0); return true; } catch { return false; } }

@@ -8,27 +8,24 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
-import { connect, createServer as netServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '../lib/net.js';
 import { fromRoot } from '../lib/paths.js';
 
 type Fields = Record<string, string | number | boolean | null>;
 export interface Sample { line: string; table: string; fields: Fields; format?: string; log_format?: string; from: string }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let work = '';   // the programs' folders, made per run
 const UA = 'clawtrail-gen-format-samples/1';
-const version = (cmd: string, args: string[]): string => spawnSync(cmd, args, { encoding: 'utf8' }).stdout.concat(spawnSync(cmd, args, { encoding: 'utf8' }).stderr).split('\n').find((l) => l.trim())!.trim();
-
-async function freePort(): Promise<number> {
-  const s = netServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
+/** A program's version line: the first line it prints, on stdout or stderr (nginx -v writes to stderr), run once. */
+function version(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return r.stdout.concat(r.stderr).split('\n').find((l) => l.trim())!.trim();
 }
 
 /** The upstream: answers requests (slowly under /slow), accepts WebSocket upgrades and then stays silent. */

@@ -12,6 +12,7 @@ import { ensureImage } from './engine.js';
 import { BundleWriter } from '../collect/bundle-writer.js';
 import { collectInspect } from '../collect/engine-evidence.js';
 import { Fingerprinter } from '../case/secrets.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const engine = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' });
 const HAVE_ENGINE = engine.status === 0;
@@ -369,7 +370,7 @@ d('collect on a real engine', () => {
   it('watch mode keeps the removed generation\'s logs and events; collect merges them and the gap is gone', async () => {
     const wdir = join(dir, 'watch');
     const w = spawn(process.execPath, [CLI, 'collect', '--watch', '--project', PROJECT, '--out', wdir, '--fingerprint-key', 'k-test', '--stop-after', '25', '-q']);
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     writeFileSync(join(dir, '.env'), `OPENCLAW_GATEWAY_TOKEN=${TOKEN1}\n`);
     compose(['up', '-d']); // a third generation: the watch sees the second die and saves its logs first
     const code = await new Promise<number | null>((r) => w.on('exit', r));
@@ -416,7 +417,7 @@ const restartCount = (): number => Number(execFileSync('docker', ['inspect', '--
 const waitFor = async (what: string, ok: () => boolean): Promise<void> => {
   for (let i = 0; i < 300; i++) {
     if (ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}`);
 };
@@ -478,7 +479,7 @@ services:
 
   it('after a force-recreate that renews the volume, collect and analyze show the crash loop and the pairing loss', async () => {
     // the docker events clock has a one-second resolution in `--since`; keep the recreate apart from the loop
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     loopCompose(['up', '-d', '--force-recreate', '--renew-anon-volumes']);
     await waitFor('the recreated gateway to log', () => spawnSync('docker', ['logs', `${LOOP}_openclaw-gateway_1`], { encoding: 'utf8' }).stdout.includes('ready'));
     const b = join(loopDir, 'bundle');

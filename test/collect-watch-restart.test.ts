@@ -6,12 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLI, tempDir } from './helpers.js';
 import { dockerOn, ensureImage, IMAGE, privateEngine } from './engine.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const engine = privateEngine();
 if (!engine && process.env.CI === 'true') throw new Error('CI=true but no private dockerd can start here (dockerd missing or not root)');
 const d = engine ? describe : describe.skip;
 const PROJECT = `crestart${process.pid}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 d('collect --watch across a daemon restart', () => {
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export { IMAGE, dockerOn, ensureImage } from '../samples/gen/engine-image.js';
 
@@ -24,7 +25,7 @@ export function privateEngine(extraArgs: string[] = []): PrivateEngine | null {
     start: async () => {
       proc = spawn('dockerd', ['--storage-driver=vfs', '--iptables=false', '--ip6tables=false', '--bridge=none', '--data-root', join(dir, 'data'),
         '--exec-root', join(dir, 'exec'), '--host', host, '--pidfile', join(dir, 'dockerd.pid'), ...extraArgs], { stdio: 'ignore' });
-      for (let i = 0; i < 120 && !up(); i++) await new Promise((r) => setTimeout(r, 250));
+      for (let i = 0; i < 120 && !up(); i++) await sleep(250);
       if (!up()) throw new Error(`the private dockerd in ${dir} did not start`);
     },
     stop: async () => {

@@ -12,6 +12,7 @@ import { writeManifest, type ManifestEntry } from '../collect/manifest.js';
 import { unpackArchive, DEFAULT_UNPACK_LIMITS } from '../lib/archive.js';
 import { mkfifoSync } from './fifo.js';
 import { CLI, ingestCase, runCli, tempDir, writeTree } from './helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ACCESS = (i: number) => `192.0.2.${i % 250} - - [01/May/2026:10:00:${String(i % 60).padStart(2, '0')} +0000] "GET /p${i} HTTP/1.1" 200 612 "-" "Mozilla/5.0"`;
 const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n') + '\n';
@@ -279,7 +280,7 @@ describe('a file that grows while it is read', () => {
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         appendFileSync(join(dir, 'access.log'), ACCESS(i) + '\n');
-        await new Promise((r) => setTimeout(r, 5));
+        await sleep(5);
       }
     })();
     const child = spawn(process.execPath, [CLI, 'ingest', dir, '--db', db]);

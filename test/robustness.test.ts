@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Store } from '../case/store.js';
 import { CLI, ESC, ingestCase, runCli, tempDir, writeTree } from './helpers.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 type Src = { path: string; kind: string; format: string; status: string; note: string | null; total: number; parsed: number; rejected: number; tz: string };
 async function run(files: Record<string, string | Buffer>, opts = {}, prepare?: (dir: string) => void) {
@@ -298,8 +299,8 @@ describe('the case database', () => {
     const dir = writeTree({ 'a.log': lines(400_000, (i) => ACCESS(i)), 'b.log': lines(50, (i) => GW(i)) });
     const db = join(tempDir(), 'case.duckdb');
     const child = spawn(process.execPath, [CLI, 'ingest', dir, '--db', db, '-q']);
-    for (let i = 0; i < 200 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 200 && !existsSync(db); i++) await sleep(50);
+    await sleep(500);
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const { store } = await ingestCase([dir], {}, db);
@@ -313,8 +314,8 @@ describe('the case database', () => {
     const db = join(tempDir(), 'case.duckdb');
     const first = spawn(process.execPath, [CLI, 'ingest', dir, '--db', db, '-q']);
     // wait until the first run holds the database (its file exists), whatever the machine's speed
-    for (let i = 0; i < 200 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 200 && !existsSync(db); i++) await sleep(50);
+    await sleep(300);
     const second = runCli(['ingest', dir, '--db', db, '-q']);
     await new Promise((r) => first.on('exit', r));
     expect(second.code).toBe(1);

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromRoot } from '../../lib/paths.js';
 import { IMAGE, dockerOn, ensureImage } from './engine-image.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const CAPTURE_DIR = fromRoot('samples', 'gen', 'engine');
 const PROJECT = 'openclaw';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function main(): Promise<void> | void {
   ensureImage();
