@@ -83,7 +83,8 @@ export function mechanismsOf(f: Finding): string[] | null {
 const HIGH = new Set(['high', 'critical']);
 const ms = (iso: string) => Date.parse(iso);
 
-function overlaps(f: Finding, w: { start: string; end: string }): boolean {
+/** Whether a finding's window (its start, to its end when it has one) overlaps a truth window. */
+export function overlaps(f: Finding, w: { start: string; end: string }): boolean {
   if (!f.start) return false;
   const fs = ms(f.start);
   const fe = f.end ? ms(f.end) : fs;

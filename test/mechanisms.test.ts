@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadMechanisms } from '../queries/attribution.js';
 import { hasGitHistory, readCommitMap } from '../eval/eval.js';
-import { mechanismClass as mechanismOf, scoreBundle, type Finding, type TruthLike } from '../eval/score.js';
+import { mechanismClass as mechanismOf, overlaps, scoreBundle, type Finding, type TruthLike } from '../eval/score.js';
 import { LAB_FINGERPRINT_KEY } from '../lab/driver.js';
 import { listScenarios, loadScenario } from '../lab/scenario.js';
 import { fromRoot } from '../lib/paths.js';
@@ -27,8 +27,6 @@ const NOT_YET: Record<string, string> = {
 /** An incident the recording never showed (truth.manifested.ok false: the clients never saw the mechanism at work)
  *  is not held to fire, and its window is not held to be quiet: what happened there has no truth to compare with. */
 const unmanifested = (r: string) => truthOf(r).incidents.filter((i) => i.manifested?.ok === false);
-const inWindowOf = (f: Finding, w: { start: string; end: string }) =>
-  !!f.start && Date.parse(f.start) <= Date.parse(w.end) && Date.parse(f.end ?? f.start) >= Date.parse(w.start);
 
 const findings = new Map<string, Finding[]>();
 beforeAll(() => {
@@ -72,7 +70,7 @@ describe('each mechanism on the recordings', () => {
       it(`stays quiet (nothing medium or above) on ${quiet.join(', ') || 'no recording'}`, () => {
         for (const r of quiet) {
           const loud = findings.get(r)!.filter((f) => mechanismOf(f) === m.id && ['medium', 'high', 'critical'].includes(f.severity)
-            && !unmanifested(r).some((i) => inWindowOf(f, i.window)));
+            && !unmanifested(r).some((i) => overlaps(f, i.window)));
           expect(loud.map((f) => f.statement), r).toEqual([]);
         }
       });
