@@ -19,9 +19,10 @@ export const duckdbApi = (): typeof import('@duckdb/node-api') => (duckdb ??= cr
 /** CLAWTRAIL_PROFILE=1 prints every statement's wall time and the process's CPU time during it (every thread: DuckDB's
  *  and Node's) on stderr, after the time since the process started (for the benchmark and EXPLAIN work). */
 const PROFILE = process.env.CLAWTRAIL_PROFILE === '1';
+const PROFILE_CHARS = Number(process.env.CLAWTRAIL_PROFILE_CHARS ?? 140);   // how much of each statement it prints
 const profile = (t0: number, cpu0: NodeJS.CpuUsage, sql: string): void => {
   const cpu = process.cpuUsage(cpu0);
-  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, Number(process.env.CLAWTRAIL_PROFILE_CHARS ?? 140))}\n`);
+  process.stderr.write(`[sql ${(performance.now() - t0).toFixed(0)} ms cpu ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms @${(t0 / 1000).toFixed(2)}s] ${sql.replace(/\s+/g, ' ').slice(0, PROFILE_CHARS)}\n`);
 };
 
 export class Store {

@@ -3,6 +3,7 @@
 // The first screen (the brief) answers what happened, to whom, since when, why and what to do, from the lead
 // finding's own fields (case/finding.ts); each statement is shown once.
 import type { Store } from '../case/store.js';
+import { inLanes } from '../lib/lanes.js';
 import type { Citation, Finding, Fix, Group, Impact } from '../case/finding.js';
 import { groupCitations, readCitedLines, sourceLabels, type CiteGroup } from './citations.js';
 
@@ -130,18 +131,15 @@ export async function buildReport(store: Store, meta: { version: string; command
     // a finding dated outside the logs' span has no window inside it: the whole-case view is all there is
     if (b > a && (b - a) * 3 < Date.parse(span.b) - Date.parse(span.a)) window = [new Date(a).toISOString(), new Date(b).toISOString()];
   }
-  // the two views are read at the same time, the finer one on a second connection
-  const whole = span.a && span.b ? buildTimeline(store, span.a, span.b, all) : Promise.resolve({ from: null, bucket_s: 3600, buckets: 0, lanes: [], samples: {} });
+  // the two views are read at the same time, the finer one on a second connection (both done before it closes)
+  const views: Array<[string, string] | null> = [span.a && span.b ? [span.a, span.b] : null, window];
   const other = window ? await store.connect() : null;
   let timeline: Timeline;
   let focus: CaseReport['timeline_focus'] = null;
   try {
-    // both settled before the second connection closes, even when one fails
-    const [w, f] = await Promise.allSettled([whole, other && window ? buildTimeline(other, window[0], window[1], all) : null]);
-    if (w.status === 'rejected') throw w.reason;
-    if (f.status === 'rejected') throw f.reason;
-    timeline = w.value;
-    if (f.value) focus = { ...f.value, around: topTimed!.id };
+    const [w, f] = await inLanes(other ? [store, other] : [store], views, async (lane, v) => (v ? buildTimeline(lane, v[0], v[1], all) : null));
+    timeline = w ?? { from: null, bucket_s: 3600, buckets: 0, lanes: [], samples: {} };
+    if (f) focus = { ...f, around: topTimed!.id };
   } finally {
     other?.close();
   }

@@ -69,13 +69,12 @@ FROM (SELECT *, ${t.ts} AS ts, ${t.text} AS ts_text, TRY_CAST(${varCol('status')
 function splitSql(fmt: CompiledFormat, plan: SplitPlan): string {
   const values = fmt.vars.map((name) => {
     const f = plan.fields[name];
+    const [p, s] = [[...f.prefix].length, [...f.suffix].length];   // the literal's length before and after it
     if (f.word === undefined) {
-      const [p, s] = [[...f.prefix].length, [...f.suffix].length];
       return `${p || s ? `substr(q[${f.seg + 1}], ${p + 1}, length(q[${f.seg + 1}]) - ${p + s})` : `q[${f.seg + 1}]`} AS ${varCol(name)}`;
     }
     // the words it covers, the first without the literal before it, the last without the one after it
     const words = Array.from({ length: f.span }, (_, i) => `w${f.seg}[${f.word! + i + 1}]`);
-    const [p, s] = [[...f.prefix].length, [...f.suffix].length];
     if (p) words[0] = `substr(${words[0]}, ${p + 1})`;
     if (s) words[f.span - 1] = `left(${words[f.span - 1]}, -${s})`;
     return `${words.join(` || ' ' || `)} AS ${varCol(name)}`;
